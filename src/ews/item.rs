@@ -1,0 +1,349 @@
+//! `ItemType`: the fields every item shares ([`ItemBase`]), the item body, and [`Item`], the
+//! choice of item elements a response can hold.
+
+use serde::{Deserialize, Serialize};
+
+use crate::xml::{Element, FromXml, ToXml, XmlError, XmlErrorKind, XmlReader, XmlWriter, xml_enum};
+
+use super::calendar_item::CalendarItem;
+use super::contact::Contact;
+use super::datetime::EwsDateTime;
+use super::extended_property::ExtendedProperty;
+use super::ids::{FolderId, ItemId};
+
+xml_enum! {
+    /// Sensitivity of an item (`SensitivityChoicesType`); `Private` hides event details from others.
+    pub enum Sensitivity {
+        Normal = "Normal",
+        Personal = "Personal",
+        Private = "Private",
+        Confidential = "Confidential",
+    }
+}
+
+xml_enum! {
+    /// Importance of an item (`ImportanceChoicesType`).
+    pub enum Importance {
+        Low = "Low",
+        Normal = "Normal",
+        High = "High",
+    }
+}
+
+xml_enum! {
+    /// Format of a body (`BodyTypeType`).
+    pub enum BodyType {
+        Html = "HTML",
+        Text = "Text",
+    }
+}
+
+/// `t:Body`: notes of a contact, description of an event.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Body {
+    /// HTML or text.
+    pub body_type: BodyType,
+    /// The content.
+    pub content: String,
+    /// Whether Exchange cut the body short.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_truncated: Option<bool>,
+}
+
+impl Body {
+    /// A plain-text body.
+    pub fn text(content: impl Into<String>) -> Self {
+        Body {
+            body_type: BodyType::Text,
+            content: content.into(),
+            is_truncated: None,
+        }
+    }
+}
+
+impl ToXml for Body {
+    fn to_xml(&self, w: &mut XmlWriter, name: &str) {
+        let trunc = self.is_truncated.map(|t| if t { "true" } else { "false" });
+        w.start(name, &[("BodyType", Some(self.body_type.as_str())), ("IsTruncated", trunc)]);
+        w.text(&self.content);
+        w.end(name);
+    }
+}
+
+impl FromXml for Body {
+    fn from_xml<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Self, XmlError> {
+        let body_type = r
+            .attr_value(el, "BodyType")?
+            .ok_or_else(|| r.error_on(el, XmlErrorKind::MissingAttribute("BodyType")))?;
+        let is_truncated = r.attr_value(el, "IsTruncated")?;
+        let content = r.text(el)?.into_owned();
+        Ok(Body {
+            body_type,
+            content,
+            is_truncated,
+        })
+    }
+}
+
+/// Writes `<name><t:String>…</t:String>…</name>` (`ArrayOfStringsType`).
+pub(crate) fn write_strings(w: &mut XmlWriter, name: &str, values: &[String]) {
+    w.start(name, &[]);
+    for v in values {
+        w.text_element("t:String", v);
+    }
+    w.end(name);
+}
+
+/// Reads an `ArrayOfStringsType`.
+pub(crate) fn read_strings<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Vec<String>, XmlError> {
+    let mut out = Vec::new();
+    while let Some(c) = r.next_child(el)? {
+        if c.name() == "String" {
+            out.push(r.value(&c)?);
+        } else {
+            r.unknown(&c)?;
+        }
+    }
+    Ok(out)
+}
+
+/// The `ItemType` fields exsync reads and writes, in schema order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ItemBase {
+    /// Id and change key (absent on create).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_id: Option<ItemId>,
+    /// The folder holding the item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_folder_id: Option<FolderId>,
+    /// `IPM.Contact`, `IPM.Appointment`, …
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_class: Option<String>,
+    /// Subject (events) or display subject.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// Sensitivity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sensitivity: Option<Sensitivity>,
+    /// Body (notes, description).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<Body>,
+    /// When the item arrived.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_time_received: Option<EwsDateTime>,
+    /// Size in bytes (read-only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<i32>,
+    /// Categories (colour labels).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub categories: Option<Vec<String>>,
+    /// Importance.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub importance: Option<Importance>,
+    /// When the item was created (read-only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_time_created: Option<EwsDateTime>,
+    /// When the reminder is due.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reminder_due_by: Option<EwsDateTime>,
+    /// Whether a reminder is set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reminder_is_set: Option<bool>,
+    /// Minutes before start the reminder fires (events).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reminder_minutes_before_start: Option<i32>,
+    /// Whether the item has attachments (read-only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub has_attachments: Option<bool>,
+    /// Extended (MAPI) properties.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub extended_properties: Vec<ExtendedProperty>,
+    /// Culture, e.g. `en-US`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub culture: Option<String>,
+    /// Who changed the item last (read-only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_modified_name: Option<String>,
+    /// When the item was changed last (read-only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_modified_time: Option<EwsDateTime>,
+}
+
+impl ItemBase {
+    /// Writes the `ItemType` children in schema order.
+    pub fn write_children(&self, w: &mut XmlWriter) {
+        w.opt("t:ItemId", &self.item_id);
+        w.opt("t:ParentFolderId", &self.parent_folder_id);
+        w.opt_value("t:ItemClass", &self.item_class);
+        w.opt_value("t:Subject", &self.subject);
+        w.opt_value("t:Sensitivity", &self.sensitivity);
+        w.opt("t:Body", &self.body);
+        w.opt_value("t:DateTimeReceived", &self.date_time_received);
+        w.opt_value("t:Size", &self.size);
+        if let Some(c) = &self.categories {
+            write_strings(w, "t:Categories", c);
+        }
+        w.opt_value("t:Importance", &self.importance);
+        w.opt_value("t:DateTimeCreated", &self.date_time_created);
+        w.opt_value("t:ReminderDueBy", &self.reminder_due_by);
+        w.opt_value("t:ReminderIsSet", &self.reminder_is_set);
+        w.opt_value("t:ReminderMinutesBeforeStart", &self.reminder_minutes_before_start);
+        w.opt_value("t:HasAttachments", &self.has_attachments);
+        for p in &self.extended_properties {
+            p.to_xml(w, "t:ExtendedProperty");
+        }
+        w.opt_value("t:Culture", &self.culture);
+        w.opt_value("t:LastModifiedName", &self.last_modified_name);
+        w.opt_value("t:LastModifiedTime", &self.last_modified_time);
+    }
+
+    /// Reads `c` if it is an `ItemType` field; `false` for other elements.
+    pub fn read_child<'a>(&mut self, r: &mut XmlReader<'a>, c: &Element<'a>) -> Result<bool, XmlError> {
+        match c.name() {
+            "ItemId" => self.item_id = Some(ItemId::from_xml(r, c)?),
+            "ParentFolderId" => self.parent_folder_id = Some(FolderId::from_xml(r, c)?),
+            "ItemClass" => self.item_class = Some(r.value(c)?),
+            "Subject" => self.subject = Some(r.value(c)?),
+            "Sensitivity" => self.sensitivity = Some(r.value(c)?),
+            "Body" => self.body = Some(Body::from_xml(r, c)?),
+            "DateTimeReceived" => self.date_time_received = Some(r.value(c)?),
+            "Size" => self.size = Some(r.value(c)?),
+            "Categories" => self.categories = Some(read_strings(r, c)?),
+            "Importance" => self.importance = Some(r.value(c)?),
+            "DateTimeCreated" => self.date_time_created = Some(r.value(c)?),
+            "ReminderDueBy" => self.reminder_due_by = Some(r.value(c)?),
+            "ReminderIsSet" => self.reminder_is_set = Some(r.value(c)?),
+            "ReminderMinutesBeforeStart" => self.reminder_minutes_before_start = Some(r.value(c)?),
+            "HasAttachments" => self.has_attachments = Some(r.value(c)?),
+            "ExtendedProperty" => self.extended_properties.push(ExtendedProperty::from_xml(r, c)?),
+            "Culture" => self.culture = Some(r.value(c)?),
+            "LastModifiedName" => self.last_modified_name = Some(r.value(c)?),
+            "LastModifiedTime" => self.last_modified_time = Some(r.value(c)?),
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+/// An item of a kind exsync does not model field by field (message, task, distribution list, …):
+/// its element name and the shared fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OtherItem {
+    /// The element's local name, e.g. `Message` or `DistributionList`.
+    pub element: String,
+    /// The shared fields.
+    pub item: ItemBase,
+}
+
+/// An item element: a contact, a calendar item, or another kind.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Item {
+    /// `t:Contact`.
+    Contact(Box<Contact>),
+    /// `t:CalendarItem`.
+    CalendarItem(Box<CalendarItem>),
+    /// Any other item element.
+    Other(OtherItem),
+}
+
+/// The item elements of the schema's item choice (`ArrayOfRealItemsType`).
+const ITEM_ELEMENTS: &[&str] = &[
+    "Item",
+    "Message",
+    "SharingMessage",
+    "CalendarItem",
+    "Contact",
+    "DistributionList",
+    "MeetingMessage",
+    "MeetingRequest",
+    "MeetingResponse",
+    "MeetingCancellation",
+    "Task",
+    "PostItem",
+    "RoleMember",
+    "Network",
+    "Person",
+];
+
+impl Item {
+    /// The shared fields.
+    pub fn base(&self) -> &ItemBase {
+        match self {
+            Item::Contact(c) => &c.item,
+            Item::CalendarItem(c) => &c.item,
+            Item::Other(o) => &o.item,
+        }
+    }
+
+    /// The shared fields, mutably.
+    pub fn base_mut(&mut self) -> &mut ItemBase {
+        match self {
+            Item::Contact(c) => &mut c.item,
+            Item::CalendarItem(c) => &mut c.item,
+            Item::Other(o) => &mut o.item,
+        }
+    }
+
+    /// The item's id, if it has one.
+    pub fn id(&self) -> Option<&ItemId> {
+        self.base().item_id.as_ref()
+    }
+
+    /// Writes the item as `t:Contact`, `t:CalendarItem` or `t:{element}`.
+    pub fn write(&self, w: &mut XmlWriter) {
+        match self {
+            Item::Contact(c) => c.to_xml(w, "t:Contact"),
+            Item::CalendarItem(c) => c.to_xml(w, "t:CalendarItem"),
+            Item::Other(o) => {
+                let name = format!("t:{}", o.element);
+                w.start(&name, &[]);
+                o.item.write_children(w);
+                w.end(&name);
+            }
+        }
+    }
+
+    /// Reads `el` if it is an item element; `None` otherwise.
+    pub fn read<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Option<Self>, XmlError> {
+        Ok(Some(match el.name() {
+            "Contact" => Item::Contact(Box::new(Contact::from_xml(r, el)?)),
+            "CalendarItem" => Item::CalendarItem(Box::new(CalendarItem::from_xml(r, el)?)),
+            name if ITEM_ELEMENTS.contains(&name) => {
+                let mut item = ItemBase::default();
+                while let Some(c) = r.next_child(el)? {
+                    if !item.read_child(r, &c)? {
+                        r.skip(&c)?;
+                    }
+                }
+                Item::Other(OtherItem {
+                    element: name.to_owned(),
+                    item,
+                })
+            }
+            _ => return Ok(None),
+        }))
+    }
+}
+
+/// Writes `<name>` holding items (`ArrayOfRealItemsType`, `NonEmptyArrayOfAllItemsType`).
+pub(crate) fn write_items(w: &mut XmlWriter, name: &str, items: &[Item]) {
+    w.start(name, &[]);
+    for i in items {
+        i.write(w);
+    }
+    w.end(name);
+}
+
+/// Reads a list of items.
+pub(crate) fn read_items<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Vec<Item>, XmlError> {
+    let mut out = Vec::new();
+    while let Some(c) = r.next_child(el)? {
+        match Item::read(r, &c)? {
+            Some(i) => out.push(i),
+            None => r.unknown(&c)?,
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,56 @@
+//! Exchange Web Services as pure data: the SOAP envelope, the EWS types and one module per
+//! operation. Every request and response type both serializes and parses (the simulator uses them
+//! from the server side); element order follows the schema's `xs:sequence`.
+//!
+//! ```
+//! use exsync::ews::{DeleteItem, DeleteType, ExchangeVersion, ItemId, Request, RequestHeader};
+//!
+//! let req = Request::new(
+//!     RequestHeader::impersonating(ExchangeVersion::Exchange2016, "alice@contoso.com"),
+//!     DeleteItem::new(vec![ItemId::new("AAMkAD…")], DeleteType::MoveToDeletedItems),
+//! );
+//! let xml = req.to_xml_string();
+//! assert!(xml.contains("<t:PrimarySmtpAddress>alice@contoso.com</t:PrimarySmtpAddress>"));
+//! let back = Request::<DeleteItem>::parse(&xml).unwrap();
+//! assert_eq!(back, req);
+//! ```
+
+pub mod calendar_item;
+pub mod contact;
+pub mod datetime;
+pub mod envelope;
+pub mod extended_property;
+pub mod fault;
+mod field_uris;
+pub mod ids;
+pub mod item;
+pub mod mailbox;
+pub mod namespaces;
+pub mod operation;
+pub mod ops;
+pub mod path;
+pub mod response;
+pub mod response_code;
+pub mod timezone;
+
+pub use calendar_item::CalendarItem;
+pub use contact::Contact;
+pub use datetime::{EwsDate, EwsDateTime};
+pub use envelope::{
+    ConnectingSid, ExchangeImpersonation, ExchangeVersion, Request, RequestHeader, Response, ResponseBody,
+    ServerVersionInfo, TimeZoneContext,
+};
+pub use extended_property::{ExtendedProperty, ExtendedValue};
+pub use fault::SoapFault;
+pub use ids::{BaseFolderId, DistinguishedFolderId, DistinguishedFolderName, FolderId, ItemId};
+pub use item::{Body, BodyType, Importance, Item, ItemBase, OtherItem, Sensitivity};
+pub use mailbox::{Mailbox, MailboxType};
+pub use operation::Operation;
+pub use ops::*;
+pub use path::{
+    DictionaryUri, DistinguishedPropertySet, ExtendedFieldUri, FieldUri, MapiPropertyType, PropertyKey, PropertyPath,
+    PropertySet,
+};
+pub use response::{MessageXml, MessageXmlEntry, ResponseClass, ResponseMessage, ResponseStatus};
+pub use response_code::ResponseCode;
+pub use timezone::TimeZoneDefinition;

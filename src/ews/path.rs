@@ -1,0 +1,286 @@
+//! Property paths: `t:FieldURI`, `t:IndexedFieldURI` and `t:ExtendedFieldURI`, used in item shapes,
+//! updates, restrictions and extended properties.
+
+use serde::{Deserialize, Serialize};
+
+use crate::xml::{Element, FromXml, ToXml, XmlError, XmlErrorKind, XmlReader, XmlWriter, xml_enum};
+
+use super::field_uris::UNINDEXED_FIELD_URIS;
+
+/// An unindexed field URI such as `item:Subject` or `calendar:Start`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct FieldUri(pub String);
+
+impl FieldUri {
+    /// A field URI from its text (not checked; see [`FieldUri::is_known`]).
+    pub fn new(uri: impl Into<String>) -> Self {
+        FieldUri(uri.into())
+    }
+
+    /// Whether the schema lists this URI.
+    pub fn is_known(&self) -> bool {
+        UNINDEXED_FIELD_URIS.contains(&self.0.as_str())
+    }
+
+    /// Every URI the schema lists.
+    pub fn known() -> impl Iterator<Item = FieldUri> {
+        UNINDEXED_FIELD_URIS.iter().map(|u| FieldUri((*u).to_owned()))
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+xml_enum! {
+    /// Dictionary fields addressed with an index (`DictionaryURIType`).
+    pub enum DictionaryUri {
+        InternetMessageHeader = "item:InternetMessageHeader",
+        ImAddress = "contacts:ImAddress",
+        PhysicalAddressStreet = "contacts:PhysicalAddress:Street",
+        PhysicalAddressCity = "contacts:PhysicalAddress:City",
+        PhysicalAddressState = "contacts:PhysicalAddress:State",
+        PhysicalAddressCountryOrRegion = "contacts:PhysicalAddress:CountryOrRegion",
+        PhysicalAddressPostalCode = "contacts:PhysicalAddress:PostalCode",
+        PhoneNumber = "contacts:PhoneNumber",
+        EmailAddress = "contacts:EmailAddress",
+        DistributionListMember = "distributionlist:Members:Member",
+    }
+}
+
+xml_enum! {
+    /// Well-known MAPI property sets (`DistinguishedPropertySetType`).
+    pub enum DistinguishedPropertySet {
+        Meeting = "Meeting",
+        Appointment = "Appointment",
+        Common = "Common",
+        PublicStrings = "PublicStrings",
+        Address = "Address",
+        InternetHeaders = "InternetHeaders",
+        CalendarAssistant = "CalendarAssistant",
+        UnifiedMessaging = "UnifiedMessaging",
+        Task = "Task",
+        Sharing = "Sharing",
+    }
+}
+
+xml_enum! {
+    /// MAPI property types (`MapiPropertyTypeType`).
+    pub enum MapiPropertyType {
+        ApplicationTime = "ApplicationTime",
+        ApplicationTimeArray = "ApplicationTimeArray",
+        Binary = "Binary",
+        BinaryArray = "BinaryArray",
+        Boolean = "Boolean",
+        Clsid = "CLSID",
+        ClsidArray = "CLSIDArray",
+        Currency = "Currency",
+        CurrencyArray = "CurrencyArray",
+        Double = "Double",
+        DoubleArray = "DoubleArray",
+        Error = "Error",
+        Float = "Float",
+        FloatArray = "FloatArray",
+        Integer = "Integer",
+        IntegerArray = "IntegerArray",
+        Long = "Long",
+        LongArray = "LongArray",
+        Null = "Null",
+        Object = "Object",
+        ObjectArray = "ObjectArray",
+        Short = "Short",
+        ShortArray = "ShortArray",
+        SystemTime = "SystemTime",
+        SystemTimeArray = "SystemTimeArray",
+        String = "String",
+        StringArray = "StringArray",
+    }
+}
+
+/// Which property set a named or numbered extended property lives in.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PropertySet {
+    /// A well-known set.
+    Distinguished(DistinguishedPropertySet),
+    /// A set by GUID.
+    Guid(String),
+}
+
+/// How an extended property is named within its set.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PropertyKey {
+    /// By string name, in a set.
+    Name(PropertySet, String),
+    /// By numeric id, in a set.
+    Id(PropertySet, i32),
+    /// By MAPI property tag (`0x3A45`), no set.
+    Tag(String),
+}
+
+/// `t:ExtendedFieldURI`: a MAPI property.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ExtendedFieldUri {
+    /// The property's identity.
+    pub key: PropertyKey,
+    /// Its MAPI type.
+    pub property_type: MapiPropertyType,
+}
+
+impl ExtendedFieldUri {
+    /// A named string property in the set `guid`: how exsync tags the items it writes.
+    pub fn named_string(guid: impl Into<String>, name: impl Into<String>) -> Self {
+        ExtendedFieldUri {
+            key: PropertyKey::Name(PropertySet::Guid(guid.into()), name.into()),
+            property_type: MapiPropertyType::String,
+        }
+    }
+}
+
+impl ToXml for ExtendedFieldUri {
+    fn to_xml(&self, w: &mut XmlWriter, name: &str) {
+        let (dist, guid, tag, pname, pid);
+        let set_attrs = |set: &PropertySet| match set {
+            PropertySet::Distinguished(d) => (Some(d.as_str()), None),
+            PropertySet::Guid(g) => (None, Some(g.clone())),
+        };
+        let id_text;
+        match &self.key {
+            PropertyKey::Name(set, n) => {
+                (dist, guid) = set_attrs(set);
+                (tag, pname, pid) = (None, Some(n.as_str()), None);
+            }
+            PropertyKey::Id(set, i) => {
+                (dist, guid) = set_attrs(set);
+                id_text = i.to_string();
+                (tag, pname, pid) = (None, None, Some(id_text.as_str()));
+            }
+            PropertyKey::Tag(t) => {
+                (dist, guid) = (None, None);
+                (tag, pname, pid) = (Some(t.as_str()), None, None);
+            }
+        }
+        w.empty(
+            name,
+            &[
+                ("DistinguishedPropertySetId", dist),
+                ("PropertySetId", guid.as_deref()),
+                ("PropertyTag", tag),
+                ("PropertyName", pname),
+                ("PropertyId", pid),
+                ("PropertyType", Some(self.property_type.as_str())),
+            ],
+        );
+    }
+}
+
+impl FromXml for ExtendedFieldUri {
+    fn from_xml<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Self, XmlError> {
+        let property_type = r
+            .attr_value(el, "PropertyType")?
+            .ok_or_else(|| r.error_on(el, XmlErrorKind::MissingAttribute("PropertyType")))?;
+        let set = match (
+            r.attr_value::<DistinguishedPropertySet>(el, "DistinguishedPropertySetId")?,
+            r.attr(el, "PropertySetId")?,
+        ) {
+            (Some(d), _) => Some(PropertySet::Distinguished(d)),
+            (None, Some(g)) => Some(PropertySet::Guid(g)),
+            (None, None) => None,
+        };
+        let key = match (r.attr(el, "PropertyTag")?, r.attr(el, "PropertyName")?, r.attr_value(el, "PropertyId")?, set) {
+            (Some(t), _, _, _) => PropertyKey::Tag(t),
+            (None, Some(n), _, Some(s)) => PropertyKey::Name(s, n),
+            (None, None, Some(i), Some(s)) => PropertyKey::Id(s, i),
+            _ => {
+                return Err(r.error_on(el, XmlErrorKind::MissingAttribute("PropertyTag or property set with PropertyName/PropertyId")));
+            }
+        };
+        r.skip(el)?;
+        Ok(ExtendedFieldUri { key, property_type })
+    }
+}
+
+/// A path to a property: the `t:Path` substitution group.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PropertyPath {
+    /// `t:FieldURI FieldURI="item:Subject"`.
+    Field(FieldUri),
+    /// `t:IndexedFieldURI FieldURI="contacts:EmailAddress" FieldIndex="EmailAddress1"`.
+    Indexed {
+        /// The dictionary.
+        field_uri: DictionaryUri,
+        /// The key within it.
+        field_index: String,
+    },
+    /// `t:ExtendedFieldURI …`.
+    Extended(ExtendedFieldUri),
+}
+
+impl PropertyPath {
+    /// `t:FieldURI` for `uri`.
+    pub fn field(uri: &str) -> Self {
+        PropertyPath::Field(FieldUri::new(uri))
+    }
+
+    /// Writes the path element (its name comes from the variant).
+    pub fn write(&self, w: &mut XmlWriter) {
+        match self {
+            PropertyPath::Field(f) => w.empty("t:FieldURI", &[("FieldURI", Some(f.as_str()))]),
+            PropertyPath::Indexed { field_uri, field_index } => w.empty(
+                "t:IndexedFieldURI",
+                &[("FieldURI", Some(field_uri.as_str())), ("FieldIndex", Some(field_index))],
+            ),
+            PropertyPath::Extended(e) => e.to_xml(w, "t:ExtendedFieldURI"),
+        }
+    }
+
+    /// Reads `el` if it is one of the path elements; `None` otherwise.
+    pub fn read<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Option<Self>, XmlError> {
+        let p = match el.name() {
+            "FieldURI" => {
+                let uri = FieldUri(r.required_attr(el, "FieldURI")?);
+                if r.is_strict() && !uri.is_known() {
+                    return Err(r.invalid(el, uri.as_str(), "an UnindexedFieldURIType value"));
+                }
+                r.skip(el)?;
+                PropertyPath::Field(uri)
+            }
+            "IndexedFieldURI" => {
+                let field_uri = r
+                    .attr_value(el, "FieldURI")?
+                    .ok_or_else(|| r.error_on(el, XmlErrorKind::MissingAttribute("FieldURI")))?;
+                let field_index = r.required_attr(el, "FieldIndex")?;
+                r.skip(el)?;
+                PropertyPath::Indexed { field_uri, field_index }
+            }
+            "ExtendedFieldURI" => PropertyPath::Extended(ExtendedFieldUri::from_xml(r, el)?),
+            _ => return Ok(None),
+        };
+        Ok(Some(p))
+    }
+}
+
+/// Writes `<name>` with a list of paths (`AdditionalProperties` and the like).
+pub(crate) fn write_paths(w: &mut XmlWriter, name: &str, paths: &[PropertyPath]) {
+    w.start(name, &[]);
+    for p in paths {
+        p.write(w);
+    }
+    w.end(name);
+}
+
+/// Reads a list of paths.
+pub(crate) fn read_paths<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Vec<PropertyPath>, XmlError> {
+    let mut out = Vec::new();
+    while let Some(c) = r.next_child(el)? {
+        match PropertyPath::read(r, &c)? {
+            Some(p) => out.push(p),
+            None => r.unknown(&c)?,
+        }
+    }
+    Ok(out)
+}

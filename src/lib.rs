@@ -1,0 +1,12 @@
+//! # exsync
+//!
+//! Keeps each enrolled user's contacts and calendar events in step between an application and
+//! Microsoft Exchange, through a service account that impersonates the users' mailboxes.
+//!
+//! The crate is layered (see `DESIGN.md` in the repository):
+//! - [`xml`]: the bounded XML reader and writer under the protocol types;
+//! - [`ews`]: Exchange Web Services as pure data: every request and response serializes and parses.
+#![deny(missing_docs)]
+
+pub mod ews;
+pub mod xml;

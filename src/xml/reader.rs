@@ -1,0 +1,545 @@
+//! A pull reader over a whole XML document held in memory, made for typed decoding.
+//!
+//! It hands out one child element at a time ([`XmlReader::next_child`]), reads text content
+//! ([`XmlReader::text`]) and skips what a type does not know ([`XmlReader::unknown`]). Names are
+//! matched by local name (namespace prefixes vary between servers and documentation samples).
+//! Hostile input is bounded: DTDs are refused, nesting depth and document size are limited, and every
+//! failure is an [`XmlError`] carrying the element path, line and column.
+
+use std::borrow::Cow;
+
+use quick_xml::Reader;
+use quick_xml::events::{BytesStart, Event};
+
+use super::error::{XmlError, XmlErrorKind};
+
+/// Bounds on what a document may demand of the reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Deepest element nesting accepted.
+    pub max_depth: usize,
+    /// Largest document accepted, in bytes.
+    pub max_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_depth: 64,
+            max_bytes: 64 * 1024 * 1024,
+        }
+    }
+}
+
+/// An element start handed out by [`XmlReader`]; pass it back to read its content.
+#[derive(Debug)]
+pub struct Element<'a> {
+    start: BytesStart<'a>,
+    qname: &'a str,
+    local: &'a str,
+    pos: usize,
+    content_start: usize,
+    depth: usize,
+    empty: bool,
+}
+
+impl<'a> Element<'a> {
+    /// The local name (without namespace prefix), e.g. `ItemId` for `<t:ItemId>`.
+    pub fn name(&self) -> &'a str {
+        self.local
+    }
+
+    /// The qualified name as written, e.g. `t:ItemId`.
+    pub fn qualified_name(&self) -> &'a str {
+        self.qname
+    }
+
+    /// Whether the element was written as `<x/>` (it has no content).
+    pub fn is_empty(&self) -> bool {
+        self.empty
+    }
+}
+
+/// Reads a document element by element. See the module documentation.
+pub struct XmlReader<'a> {
+    inner: Reader<&'a [u8]>,
+    input: &'a str,
+    /// Byte offsets of the `<` of each open element.
+    stack: Vec<usize>,
+    strict: bool,
+    limits: Limits,
+}
+
+impl std::fmt::Debug for XmlReader<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("XmlReader")
+            .field("path", &self.path())
+            .field("strict", &self.strict)
+            .finish()
+    }
+}
+
+fn name_at(input: &str, pos: usize) -> &str {
+    let rest = input.get(pos + 1..).unwrap_or("");
+    let end = rest
+        .find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>')
+        .unwrap_or(rest.len());
+    &rest[..end]
+}
+
+fn local_of(qname: &str) -> &str {
+    qname.rsplit_once(':').map_or(qname, |(_, l)| l)
+}
+
+impl<'a> XmlReader<'a> {
+    /// A lenient reader with default [`Limits`]: unknown elements are skipped, as a client must do
+    /// with what newer servers send.
+    pub fn new(input: &'a str) -> Result<Self, XmlError> {
+        Self::with_limits(input, Limits::default())
+    }
+
+    /// A reader with explicit limits.
+    pub fn with_limits(input: &'a str, limits: Limits) -> Result<Self, XmlError> {
+        let mut inner = Reader::from_str(input);
+        inner.config_mut().check_end_names = true;
+        let reader = XmlReader {
+            inner,
+            input,
+            stack: Vec::with_capacity(16),
+            strict: false,
+            limits,
+        };
+        if input.len() > limits.max_bytes {
+            return Err(reader.error_at(
+                0,
+                XmlErrorKind::TooLarge {
+                    size: input.len(),
+                    limit: limits.max_bytes,
+                },
+            ));
+        }
+        Ok(reader)
+    }
+
+    /// In strict mode unknown elements and stray text are errors (a server checking requests).
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
+    /// Whether the reader is strict.
+    pub fn is_strict(&self) -> bool {
+        self.strict
+    }
+
+    /// The slash-separated path of the open elements.
+    pub fn path(&self) -> String {
+        let mut p = String::new();
+        for &pos in &self.stack {
+            p.push('/');
+            p.push_str(name_at(self.input, pos));
+        }
+        if p.is_empty() {
+            p.push('/');
+        }
+        p
+    }
+
+    fn error_at(&self, pos: usize, kind: XmlErrorKind) -> XmlError {
+        let pos = pos.min(self.input.len());
+        let before = &self.input.as_bytes()[..pos];
+        let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+        let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        XmlError {
+            kind,
+            path: self.path(),
+            line,
+            column: (pos - line_start) as u64 + 1,
+        }
+    }
+
+    /// An error at the reader's current position.
+    pub fn error(&self, kind: XmlErrorKind) -> XmlError {
+        self.error_at(self.inner.buffer_position() as usize, kind)
+    }
+
+    /// An error naming an element (its start position is used).
+    pub fn error_on(&self, el: &Element<'_>, kind: XmlErrorKind) -> XmlError {
+        self.error_at(el.pos, kind)
+    }
+
+    /// An "invalid value" error for `value` in element `el`.
+    pub fn invalid(&self, el: &Element<'_>, value: &str, expected: &'static str) -> XmlError {
+        self.error_on(
+            el,
+            XmlErrorKind::InvalidValue {
+                value: XmlError::shorten(value),
+                expected,
+            },
+        )
+    }
+
+    fn read(&mut self) -> Result<(usize, Event<'a>), XmlError> {
+        let pos = self.inner.buffer_position() as usize;
+        match self.inner.read_event() {
+            Ok(ev) => Ok((pos, ev)),
+            Err(e) => {
+                let at = self.inner.error_position() as usize;
+                Err(self.error_at(at, XmlErrorKind::Syntax(e.to_string())))
+            }
+        }
+    }
+
+    fn open(&mut self, pos: usize, start: BytesStart<'a>, empty: bool) -> Result<Element<'a>, XmlError> {
+        let qname = name_at(self.input, pos);
+        let depth = self.stack.len() + 1;
+        if depth > self.limits.max_depth {
+            return Err(self.error_at(
+                pos,
+                XmlErrorKind::TooDeep {
+                    limit: self.limits.max_depth,
+                },
+            ));
+        }
+        if !empty {
+            self.stack.push(pos);
+        }
+        Ok(Element {
+            start,
+            qname,
+            local: local_of(qname),
+            pos,
+            content_start: self.inner.buffer_position() as usize,
+            depth,
+            empty,
+        })
+    }
+
+    /// The root element of the document (skipping the declaration, comments and whitespace).
+    pub fn root(&mut self) -> Result<Element<'a>, XmlError> {
+        loop {
+            let (pos, ev) = self.read()?;
+            match ev {
+                Event::Start(s) => return self.open(pos, s, false),
+                Event::Empty(s) => return self.open(pos, s, true),
+                Event::Decl(_) | Event::Comment(_) | Event::PI(_) => {}
+                Event::Text(t) if t.chars().all(|c| c.is_ascii_whitespace()) => {}
+                Event::DocType(_) => return Err(self.error_at(pos, XmlErrorKind::DtdRefused)),
+                Event::Eof => return Err(self.error_at(pos, XmlErrorKind::UnexpectedEof)),
+                _ => {
+                    return Err(self.error_at(pos, XmlErrorKind::UnexpectedContent("content before the root element")));
+                }
+            }
+        }
+    }
+
+    /// Checks that nothing but comments and whitespace follow the root element.
+    pub fn finish(&mut self) -> Result<(), XmlError> {
+        while !self.stack.is_empty() {
+            self.skip_open()?;
+        }
+        loop {
+            let (pos, ev) = self.read()?;
+            match ev {
+                Event::Eof => return Ok(()),
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::Text(t) if t.chars().all(|c| c.is_ascii_whitespace()) => {}
+                Event::DocType(_) => return Err(self.error_at(pos, XmlErrorKind::DtdRefused)),
+                _ => {
+                    return Err(self.error_at(pos, XmlErrorKind::UnexpectedContent("content after the root element")));
+                }
+            }
+        }
+    }
+
+    /// Whether `el` is still open at the top of the stack.
+    fn is_current(&self, el: &Element<'_>) -> bool {
+        !el.empty && self.stack.len() == el.depth && self.stack.last() == Some(&el.pos)
+    }
+
+    fn is_open(&self, el: &Element<'_>) -> bool {
+        !el.empty && self.stack.len() >= el.depth && self.stack.get(el.depth - 1) == Some(&el.pos)
+    }
+
+    /// Skips to the end of the innermost open element.
+    fn skip_open(&mut self) -> Result<(), XmlError> {
+        let target = self.stack.len();
+        loop {
+            let (pos, ev) = self.read()?;
+            match ev {
+                Event::Start(s) => {
+                    self.open(pos, s, false)?;
+                }
+                Event::End(_) => {
+                    self.stack.pop();
+                    if self.stack.len() < target {
+                        return Ok(());
+                    }
+                }
+                Event::DocType(_) => return Err(self.error_at(pos, XmlErrorKind::DtdRefused)),
+                Event::GeneralRef(r) => {
+                    self.resolve_ref(pos, &r)?;
+                }
+                Event::Eof => return Err(self.error_at(pos, XmlErrorKind::UnexpectedEof)),
+                _ => {}
+            }
+        }
+    }
+
+    fn resolve_ref(&self, pos: usize, r: &quick_xml::events::BytesRef<'_>) -> Result<Cow<'static, str>, XmlError> {
+        match r.resolve_char_ref() {
+            Ok(Some(c)) => return Ok(Cow::Owned(c.to_string())),
+            Ok(None) => {}
+            Err(e) => return Err(self.error_at(pos, XmlErrorKind::Syntax(e.to_string()))),
+        }
+        let name: &str = r;
+        match quick_xml::escape::resolve_predefined_entity(name) {
+            Some(s) => Ok(Cow::Borrowed(s)),
+            None => Err(self.error_at(pos, XmlErrorKind::UnknownEntity(XmlError::shorten(name)))),
+        }
+    }
+
+    /// The next child element of `parent`, or `None` when `parent` has ended. A child the caller
+    /// did not consume is skipped first.
+    pub fn next_child(&mut self, parent: &Element<'a>) -> Result<Option<Element<'a>>, XmlError> {
+        if !self.is_open(parent) {
+            return Ok(None);
+        }
+        while self.stack.len() > parent.depth {
+            self.skip_open()?;
+        }
+        loop {
+            let (pos, ev) = self.read()?;
+            match ev {
+                Event::Start(s) => return self.open(pos, s, false).map(Some),
+                Event::Empty(s) => return self.open(pos, s, true).map(Some),
+                Event::End(_) => {
+                    self.stack.pop();
+                    return Ok(None);
+                }
+                Event::Text(t) => {
+                    if self.strict && !t.chars().all(|c| c.is_ascii_whitespace()) {
+                        return Err(self.error_at(pos, XmlErrorKind::UnexpectedContent("text between elements")));
+                    }
+                }
+                Event::CData(_) | Event::GeneralRef(_) => {
+                    if self.strict {
+                        return Err(self.error_at(pos, XmlErrorKind::UnexpectedContent("text between elements")));
+                    }
+                }
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::DocType(_) => return Err(self.error_at(pos, XmlErrorKind::DtdRefused)),
+                Event::Decl(_) => {
+                    return Err(self.error_at(pos, XmlErrorKind::UnexpectedContent("XML declaration")));
+                }
+                Event::Eof => return Err(self.error_at(pos, XmlErrorKind::UnexpectedEof)),
+            }
+        }
+    }
+
+    /// The text content of `el` (entity and character references resolved), consuming it. An element
+    /// inside is an error.
+    pub fn text(&mut self, el: &Element<'a>) -> Result<Cow<'a, str>, XmlError> {
+        if el.empty {
+            return Ok(Cow::Borrowed(""));
+        }
+        if !self.is_current(el) {
+            return Err(self.error_on(el, XmlErrorKind::UnexpectedContent("read of an element already consumed")));
+        }
+        let mut acc: Option<Cow<'a, str>> = None;
+        loop {
+            let (pos, ev) = self.read()?;
+            let piece: Cow<'a, str> = match ev {
+                Event::Text(t) => t.xml10_content(),
+                Event::CData(c) => c.into_inner(),
+                Event::GeneralRef(r) => self.resolve_ref(pos, &r)?,
+                Event::End(_) => {
+                    self.stack.pop();
+                    return Ok(acc.unwrap_or(Cow::Borrowed("")));
+                }
+                Event::Comment(_) | Event::PI(_) => continue,
+                Event::Start(_) | Event::Empty(_) => {
+                    return Err(self.error_at(pos, XmlErrorKind::UnexpectedContent("element where text was expected")));
+                }
+                Event::DocType(_) => return Err(self.error_at(pos, XmlErrorKind::DtdRefused)),
+                Event::Decl(_) => {
+                    return Err(self.error_at(pos, XmlErrorKind::UnexpectedContent("XML declaration")));
+                }
+                Event::Eof => return Err(self.error_at(pos, XmlErrorKind::UnexpectedEof)),
+            };
+            acc = Some(match acc {
+                None => piece,
+                Some(prev) => {
+                    let mut s = prev.into_owned();
+                    s.push_str(&piece);
+                    Cow::Owned(s)
+                }
+            });
+        }
+    }
+
+    /// The text of `el` parsed as a [`XmlValue`].
+    pub fn value<T: XmlValue>(&mut self, el: &Element<'a>) -> Result<T, XmlError> {
+        let text = self.text(el)?;
+        T::parse_xml(&text).ok_or_else(|| self.invalid(el, &text, T::EXPECTED))
+    }
+
+    /// Skips `el` and everything inside it.
+    pub fn skip(&mut self, el: &Element<'a>) -> Result<(), XmlError> {
+        if !self.is_open(el) {
+            return Ok(());
+        }
+        while self.stack.len() >= el.depth {
+            self.skip_open()?;
+        }
+        Ok(())
+    }
+
+    /// The raw XML between the start and end tags of `el` (not unescaped), consuming it. For
+    /// content that is carried through untouched (`MessageXml` details).
+    pub fn inner_xml(&mut self, el: &Element<'a>) -> Result<&'a str, XmlError> {
+        if el.empty {
+            return Ok("");
+        }
+        self.skip(el)?;
+        let end = self.inner.buffer_position() as usize;
+        let inner = &self.input[el.content_start..end];
+        let close = inner.rfind("</").unwrap_or(inner.len());
+        Ok(&inner[..close])
+    }
+
+    /// An element the caller's type does not know: skipped when lenient, an error when strict.
+    pub fn unknown(&mut self, el: &Element<'a>) -> Result<(), XmlError> {
+        if self.strict {
+            return Err(self.error_on(el, XmlErrorKind::UnexpectedElement(el.qname.to_owned())));
+        }
+        self.skip(el)
+    }
+
+    /// The value of attribute `name` (matched by local name) on `el`, unescaped.
+    pub fn attr(&self, el: &Element<'a>, name: &str) -> Result<Option<String>, XmlError> {
+        for a in el.start.attributes() {
+            let a = a.map_err(|e| self.error_on(el, XmlErrorKind::Syntax(e.to_string())))?;
+            let key = a.key.as_ref();
+            let local = key.rsplit(':').next().unwrap_or(key);
+            if local == name && !key.starts_with("xmlns") {
+                let v = a
+                    .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                    .map_err(|e| self.error_on(el, XmlErrorKind::Syntax(e.to_string())))?;
+                return Ok(Some(v.into_owned()));
+            }
+        }
+        Ok(None)
+    }
+
+    /// All attributes of `el` as (local name, unescaped value), namespace declarations left out.
+    pub fn attributes(&self, el: &Element<'a>) -> Result<Vec<(String, String)>, XmlError> {
+        let mut out = Vec::new();
+        for a in el.start.attributes() {
+            let a = a.map_err(|e| self.error_on(el, XmlErrorKind::Syntax(e.to_string())))?;
+            let key = a.key.as_ref();
+            if key.starts_with("xmlns") {
+                continue;
+            }
+            let local = key.rsplit(':').next().unwrap_or(key);
+            let v = a
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map_err(|e| self.error_on(el, XmlErrorKind::Syntax(e.to_string())))?;
+            out.push((local.to_owned(), v.into_owned()));
+        }
+        Ok(out)
+    }
+
+    /// The value of a required attribute.
+    pub fn required_attr(&self, el: &Element<'a>, name: &'static str) -> Result<String, XmlError> {
+        self.attr(el, name)?
+            .ok_or_else(|| self.error_on(el, XmlErrorKind::MissingAttribute(name)))
+    }
+
+    /// An optional attribute parsed as a [`XmlValue`].
+    pub fn attr_value<T: XmlValue>(&self, el: &Element<'a>, name: &str) -> Result<Option<T>, XmlError> {
+        match self.attr(el, name)? {
+            None => Ok(None),
+            Some(v) => T::parse_xml(&v)
+                .map(Some)
+                .ok_or_else(|| self.invalid(el, &v, T::EXPECTED)),
+        }
+    }
+
+    /// A "missing element" error on `parent`.
+    pub fn missing(&self, parent: &Element<'_>, name: &'static str) -> XmlError {
+        self.error_on(parent, XmlErrorKind::MissingElement(name))
+    }
+
+    /// Reads the root, checks its local name, decodes it with `T` and checks the document ends.
+    pub fn document<T: FromXml>(input: &'a str, expected_root: &'static str) -> Result<T, XmlError> {
+        let mut r = XmlReader::new(input)?;
+        r.read_document(expected_root)
+    }
+
+    /// As [`XmlReader::document`] on an already configured reader.
+    pub fn read_document<T: FromXml>(&mut self, expected_root: &'static str) -> Result<T, XmlError> {
+        let root = self.root()?;
+        if root.name() != expected_root {
+            return Err(self.error_on(&root, XmlErrorKind::UnexpectedElement(root.qname.to_owned())));
+        }
+        let v = T::from_xml(self, &root)?;
+        self.finish()?;
+        Ok(v)
+    }
+}
+
+/// A type read from an element (its attributes and content).
+pub trait FromXml: Sized {
+    /// Reads `el`, consuming its content.
+    fn from_xml<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Self, XmlError>;
+}
+
+/// A type carried as the text of an element or attribute.
+pub trait XmlValue: Sized {
+    /// What the value should look like, for error messages.
+    const EXPECTED: &'static str;
+    /// Parses the text; `None` when it is not a valid value.
+    fn parse_xml(text: &str) -> Option<Self>;
+    /// The text form.
+    fn to_xml_text(&self) -> Cow<'_, str>;
+}
+
+impl XmlValue for String {
+    const EXPECTED: &'static str = "text";
+    fn parse_xml(text: &str) -> Option<Self> {
+        Some(text.to_owned())
+    }
+    fn to_xml_text(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl XmlValue for bool {
+    const EXPECTED: &'static str = "a boolean (true/false)";
+    fn parse_xml(text: &str) -> Option<Self> {
+        match text.trim() {
+            "true" | "1" => Some(true),
+            "false" | "0" => Some(false),
+            _ => None,
+        }
+    }
+    fn to_xml_text(&self) -> Cow<'_, str> {
+        Cow::Borrowed(if *self { "true" } else { "false" })
+    }
+}
+
+macro_rules! int_value {
+    ($($t:ty => $what:literal),*) => {$(
+        impl XmlValue for $t {
+            const EXPECTED: &'static str = $what;
+            fn parse_xml(text: &str) -> Option<Self> {
+                text.trim().parse().ok()
+            }
+            fn to_xml_text(&self) -> Cow<'_, str> {
+                Cow::Owned(self.to_string())
+            }
+        }
+    )*};
+}
+int_value!(i32 => "an integer", u32 => "a non-negative integer", i64 => "an integer", u64 => "a non-negative integer");
