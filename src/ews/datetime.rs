@@ -37,9 +37,7 @@ impl EwsDateTime {
         if let Ok(t) = DateTime::parse_from_rfc3339(s) {
             return Some(EwsDateTime::Zoned(t));
         }
-        NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
-            .ok()
-            .map(EwsDateTime::Floating)
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f").ok().map(EwsDateTime::Floating)
     }
 }
 
@@ -155,12 +153,8 @@ mod tests {
 
     #[test]
     fn date_times_as_exchange_writes_them() {
-        for s in [
-            "2006-11-02T14:00:00Z",
-            "2017-09-29T16:00:00-07:00",
-            "2006-10-26T21:32:52",
-            "2013-10-14T18:00:00.5Z",
-        ] {
+        for s in ["2006-11-02T14:00:00Z", "2017-09-29T16:00:00-07:00", "2006-10-26T21:32:52", "2013-10-14T18:00:00.5Z"]
+        {
             let v = EwsDateTime::parse(s).unwrap();
             assert_eq!(v.to_string(), s);
         }

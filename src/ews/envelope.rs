@@ -83,9 +83,7 @@ pub struct ExchangeImpersonation {
 impl ExchangeImpersonation {
     /// Impersonation by primary SMTP address.
     pub fn smtp(address: impl Into<String>) -> Self {
-        ExchangeImpersonation {
-            connecting_sid: ConnectingSid::PrimarySmtpAddress(address.into()),
-        }
+        ExchangeImpersonation { connecting_sid: ConnectingSid::PrimarySmtpAddress(address.into()) }
     }
 }
 
@@ -119,9 +117,7 @@ impl FromXml for ExchangeImpersonation {
                 });
             }
         }
-        Ok(ExchangeImpersonation {
-            connecting_sid: sid.ok_or_else(|| r.missing(el, "ConnectingSID"))?,
-        })
+        Ok(ExchangeImpersonation { connecting_sid: sid.ok_or_else(|| r.missing(el, "ConnectingSID"))? })
     }
 }
 
@@ -200,20 +196,12 @@ pub struct RequestHeader {
 impl RequestHeader {
     /// Headers for `version` without impersonation.
     pub fn new(version: ExchangeVersion) -> Self {
-        RequestHeader {
-            version,
-            impersonation: None,
-            time_zone: None,
-        }
+        RequestHeader { version, impersonation: None, time_zone: None }
     }
 
     /// Headers acting for the mailbox `smtp`.
     pub fn impersonating(version: ExchangeVersion, smtp: impl Into<String>) -> Self {
-        RequestHeader {
-            version,
-            impersonation: Some(ExchangeImpersonation::smtp(smtp)),
-            time_zone: None,
-        }
+        RequestHeader { version, impersonation: Some(ExchangeImpersonation::smtp(smtp)), time_zone: None }
     }
 }
 

@@ -63,11 +63,7 @@ impl std::fmt::Display for SoapFault {
 impl ToXml for SoapFault {
     fn to_xml(&self, w: &mut XmlWriter, name: &str) {
         w.start(name, &[]);
-        let ns = if self.fault_code.starts_with("a:") {
-            Some(namespaces::TYPES)
-        } else {
-            None
-        };
+        let ns = if self.fault_code.starts_with("a:") { Some(namespaces::TYPES) } else { None };
         w.start("faultcode", &[("xmlns:a", ns)]);
         w.text(&self.fault_code);
         w.end("faultcode");

@@ -184,9 +184,8 @@ impl ToXml for DistinguishedFolderId {
 
 impl FromXml for DistinguishedFolderId {
     fn from_xml<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Self, XmlError> {
-        let id = r
-            .attr_value(el, "Id")?
-            .ok_or_else(|| r.error_on(el, crate::xml::XmlErrorKind::MissingAttribute("Id")))?;
+        let id =
+            r.attr_value(el, "Id")?.ok_or_else(|| r.error_on(el, crate::xml::XmlErrorKind::MissingAttribute("Id")))?;
         let change_key = r.attr(el, "ChangeKey")?;
         let mut mailbox = None;
         while let Some(c) = r.next_child(el)? {

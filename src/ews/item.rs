@@ -53,11 +53,7 @@ pub struct Body {
 impl Body {
     /// A plain-text body.
     pub fn text(content: impl Into<String>) -> Self {
-        Body {
-            body_type: BodyType::Text,
-            content: content.into(),
-            is_truncated: None,
-        }
+        Body { body_type: BodyType::Text, content: content.into(), is_truncated: None }
     }
 }
 
@@ -72,16 +68,11 @@ impl ToXml for Body {
 
 impl FromXml for Body {
     fn from_xml<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Self, XmlError> {
-        let body_type = r
-            .attr_value(el, "BodyType")?
-            .ok_or_else(|| r.error_on(el, XmlErrorKind::MissingAttribute("BodyType")))?;
+        let body_type =
+            r.attr_value(el, "BodyType")?.ok_or_else(|| r.error_on(el, XmlErrorKind::MissingAttribute("BodyType")))?;
         let is_truncated = r.attr_value(el, "IsTruncated")?;
         let content = r.text(el)?.into_owned();
-        Ok(Body {
-            body_type,
-            content,
-            is_truncated,
-        })
+        Ok(Body { body_type, content, is_truncated })
     }
 }
 
@@ -317,10 +308,7 @@ impl Item {
                         r.skip(&c)?;
                     }
                 }
-                Item::Other(OtherItem {
-                    element: name.to_owned(),
-                    item,
-                })
+                Item::Other(OtherItem { element: name.to_owned(), item })
             }
             _ => return Ok(None),
         }))

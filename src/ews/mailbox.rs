@@ -49,10 +49,7 @@ pub struct Mailbox {
 impl Mailbox {
     /// A mailbox known by its SMTP address.
     pub fn smtp(address: impl Into<String>) -> Self {
-        Mailbox {
-            email_address: Some(address.into()),
-            ..Mailbox::default()
-        }
+        Mailbox { email_address: Some(address.into()), ..Mailbox::default() }
     }
 }
 

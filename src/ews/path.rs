@@ -190,12 +190,16 @@ impl FromXml for ExtendedFieldUri {
             (None, Some(g)) => Some(PropertySet::Guid(g)),
             (None, None) => None,
         };
-        let key = match (r.attr(el, "PropertyTag")?, r.attr(el, "PropertyName")?, r.attr_value(el, "PropertyId")?, set) {
+        let key = match (r.attr(el, "PropertyTag")?, r.attr(el, "PropertyName")?, r.attr_value(el, "PropertyId")?, set)
+        {
             (Some(t), _, _, _) => PropertyKey::Tag(t),
             (None, Some(n), _, Some(s)) => PropertyKey::Name(s, n),
             (None, None, Some(i), Some(s)) => PropertyKey::Id(s, i),
             _ => {
-                return Err(r.error_on(el, XmlErrorKind::MissingAttribute("PropertyTag or property set with PropertyName/PropertyId")));
+                return Err(r.error_on(
+                    el,
+                    XmlErrorKind::MissingAttribute("PropertyTag or property set with PropertyName/PropertyId"),
+                ));
             }
         };
         r.skip(el)?;

@@ -58,10 +58,7 @@ impl MessageXml {
 
     /// `LineNumber` and `LinePosition` of a schema validation error.
     pub fn schema_position(&self) -> Option<(u64, u64)> {
-        Some((
-            self.get("LineNumber")?.trim().parse().ok()?,
-            self.get("LinePosition")?.trim().parse().ok()?,
-        ))
+        Some((self.get("LineNumber")?.trim().parse().ok()?, self.get("LinePosition")?.trim().parse().ok()?))
     }
 
     /// `Violation` text of a schema validation error.
@@ -98,16 +95,11 @@ impl FromXml for MessageXml {
             let (value, is_xml) = if inner.contains('<') {
                 (inner.to_owned(), true)
             } else {
-                let unescaped = quick_xml::escape::unescape(inner)
-                    .map_err(|_| r.invalid(&c, inner, "text with valid escapes"))?;
+                let unescaped =
+                    quick_xml::escape::unescape(inner).map_err(|_| r.invalid(&c, inner, "text with valid escapes"))?;
                 (unescaped.into_owned(), false)
             };
-            entries.push(MessageXmlEntry {
-                element: c.name().to_owned(),
-                attributes,
-                value,
-                is_xml,
-            });
+            entries.push(MessageXmlEntry { element: c.name().to_owned(), attributes, value, is_xml });
         }
         Ok(MessageXml { entries })
     }

@@ -21,10 +21,7 @@ pub struct TimeZoneDefinition {
 impl TimeZoneDefinition {
     /// A time zone by Windows id.
     pub fn by_id(id: impl Into<String>) -> Self {
-        TimeZoneDefinition {
-            id: Some(id.into()),
-            name: None,
-        }
+        TimeZoneDefinition { id: Some(id.into()), name: None }
     }
 }
 
@@ -36,10 +33,7 @@ impl ToXml for TimeZoneDefinition {
 
 impl FromXml for TimeZoneDefinition {
     fn from_xml<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Self, XmlError> {
-        let tz = TimeZoneDefinition {
-            id: r.attr(el, "Id")?,
-            name: r.attr(el, "Name")?,
-        };
+        let tz = TimeZoneDefinition { id: r.attr(el, "Id")?, name: r.attr(el, "Name")? };
         // Periods, TransitionsGroups and Transitions are derived from the id by Exchange.
         r.skip(el)?;
         Ok(tz)

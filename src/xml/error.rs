@@ -80,7 +80,6 @@ pub struct XmlError {
 }
 
 impl XmlError {
-
     /// Cuts a value for inclusion in an error message.
     pub(crate) fn shorten(value: &str) -> String {
         const MAX: usize = 80;

@@ -24,10 +24,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits {
-            max_depth: 64,
-            max_bytes: 64 * 1024 * 1024,
-        }
+        Limits { max_depth: 64, max_bytes: 64 * 1024 * 1024 }
     }
 }
 
@@ -72,18 +69,13 @@ pub struct XmlReader<'a> {
 
 impl std::fmt::Debug for XmlReader<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("XmlReader")
-            .field("path", &self.path())
-            .field("strict", &self.strict)
-            .finish()
+        f.debug_struct("XmlReader").field("path", &self.path()).field("strict", &self.strict).finish()
     }
 }
 
 fn name_at(input: &str, pos: usize) -> &str {
     let rest = input.get(pos + 1..).unwrap_or("");
-    let end = rest
-        .find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>')
-        .unwrap_or(rest.len());
+    let end = rest.find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>').unwrap_or(rest.len());
     &rest[..end]
 }
 
@@ -102,21 +94,9 @@ impl<'a> XmlReader<'a> {
     pub fn with_limits(input: &'a str, limits: Limits) -> Result<Self, XmlError> {
         let mut inner = Reader::from_str(input);
         inner.config_mut().check_end_names = true;
-        let reader = XmlReader {
-            inner,
-            input,
-            stack: Vec::with_capacity(16),
-            strict: false,
-            limits,
-        };
+        let reader = XmlReader { inner, input, stack: Vec::with_capacity(16), strict: false, limits };
         if input.len() > limits.max_bytes {
-            return Err(reader.error_at(
-                0,
-                XmlErrorKind::TooLarge {
-                    size: input.len(),
-                    limit: limits.max_bytes,
-                },
-            ));
+            return Err(reader.error_at(0, XmlErrorKind::TooLarge { size: input.len(), limit: limits.max_bytes }));
         }
         Ok(reader)
     }
@@ -150,12 +130,7 @@ impl<'a> XmlReader<'a> {
         let before = &self.input.as_bytes()[..pos];
         let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
         let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        XmlError {
-            kind,
-            path: self.path(),
-            line,
-            column: (pos - line_start) as u64 + 1,
-        }
+        XmlError { kind, path: self.path(), line, column: (pos - line_start) as u64 + 1 }
     }
 
     /// An error at the reader's current position.
@@ -170,13 +145,7 @@ impl<'a> XmlReader<'a> {
 
     /// An "invalid value" error for `value` in element `el`.
     pub fn invalid(&self, el: &Element<'_>, value: &str, expected: &'static str) -> XmlError {
-        self.error_on(
-            el,
-            XmlErrorKind::InvalidValue {
-                value: XmlError::shorten(value),
-                expected,
-            },
-        )
+        self.error_on(el, XmlErrorKind::InvalidValue { value: XmlError::shorten(value), expected })
     }
 
     fn read(&mut self) -> Result<(usize, Event<'a>), XmlError> {
@@ -194,12 +163,7 @@ impl<'a> XmlReader<'a> {
         let qname = name_at(self.input, pos);
         let depth = self.stack.len() + 1;
         if depth > self.limits.max_depth {
-            return Err(self.error_at(
-                pos,
-                XmlErrorKind::TooDeep {
-                    limit: self.limits.max_depth,
-                },
-            ));
+            return Err(self.error_at(pos, XmlErrorKind::TooDeep { limit: self.limits.max_depth }));
         }
         if !empty {
             self.stack.push(pos);
@@ -452,17 +416,14 @@ impl<'a> XmlReader<'a> {
 
     /// The value of a required attribute.
     pub fn required_attr(&self, el: &Element<'a>, name: &'static str) -> Result<String, XmlError> {
-        self.attr(el, name)?
-            .ok_or_else(|| self.error_on(el, XmlErrorKind::MissingAttribute(name)))
+        self.attr(el, name)?.ok_or_else(|| self.error_on(el, XmlErrorKind::MissingAttribute(name)))
     }
 
     /// An optional attribute parsed as a [`XmlValue`].
     pub fn attr_value<T: XmlValue>(&self, el: &Element<'a>, name: &str) -> Result<Option<T>, XmlError> {
         match self.attr(el, name)? {
             None => Ok(None),
-            Some(v) => T::parse_xml(&v)
-                .map(Some)
-                .ok_or_else(|| self.invalid(el, &v, T::EXPECTED)),
+            Some(v) => T::parse_xml(&v).map(Some).ok_or_else(|| self.invalid(el, &v, T::EXPECTED)),
         }
     }
 

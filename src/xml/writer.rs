@@ -22,9 +22,7 @@ impl XmlWriter {
 
     /// An empty writer with room for `n` bytes.
     pub fn with_capacity(n: usize) -> Self {
-        XmlWriter {
-            out: String::with_capacity(n),
-        }
+        XmlWriter { out: String::with_capacity(n) }
     }
 
     /// Writes `<?xml version="1.0" encoding="utf-8"?>`.

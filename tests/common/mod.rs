@@ -6,6 +6,8 @@ use std::process::Command;
 
 use exsync::ews::namespaces;
 
+pub mod strategies;
+
 /// `../shared` beside the repository, or `None` (with the reason printed) when it is absent, as in a
 /// user's fresh clone. In CI (`CI=true`) its absence is a failure.
 pub fn shared_dir() -> Option<PathBuf> {
@@ -87,22 +89,16 @@ pub fn validate(shared: &Path, schema: Schema, docs: &[(String, String)]) -> Res
         return Ok(());
     }
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let report: Vec<&str> = stderr
-        .lines()
-        .filter(|l| !l.contains("validates") && !l.contains("Skipping import"))
-        .take(40)
-        .collect();
+    let report: Vec<&str> =
+        stderr.lines().filter(|l| !l.contains("validates") && !l.contains("Skipping import")).take(40).collect();
     Err(format!("{schema:?} schema validation failed:\n{}", report.join("\n")))
 }
 
 fn tempdir() -> PathBuf {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static N: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "exsync-test-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    ));
+    let dir =
+        std::env::temp_dir().join(format!("exsync-test-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }

@@ -52,12 +52,7 @@ pub struct DeleteItem {
 impl DeleteItem {
     /// Deletes `item_ids` the way `delete_type` says.
     pub fn new(item_ids: Vec<ItemId>, delete_type: DeleteType) -> Self {
-        DeleteItem {
-            item_ids,
-            delete_type,
-            send_meeting_cancellations: None,
-            affected_task_occurrences: None,
-        }
+        DeleteItem { item_ids, delete_type, send_meeting_cancellations: None, affected_task_occurrences: None }
     }
 }
 
@@ -130,9 +125,7 @@ impl ToXml for DeleteItemResponse {
 
 impl FromXml for DeleteItemResponse {
     fn from_xml<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Self, XmlError> {
-        Ok(DeleteItemResponse {
-            messages: read_messages(r, el)?,
-        })
+        Ok(DeleteItemResponse { messages: read_messages(r, el)? })
     }
 }
 
