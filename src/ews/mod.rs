@@ -31,6 +31,7 @@ pub mod ops;
 pub mod path;
 pub mod response;
 pub mod response_code;
+pub mod shape;
 pub mod timezone;
 
 pub use calendar_item::CalendarItem;
@@ -53,4 +54,5 @@ pub use path::{
 };
 pub use response::{MessageXml, MessageXmlEntry, ResponseClass, ResponseMessage, ResponseStatus};
 pub use response_code::ResponseCode;
+pub use shape::{BaseShape, BodyTypeResponse, FolderShape, ItemShape};
 pub use timezone::TimeZoneDefinition;
