@@ -18,6 +18,7 @@
 pub mod calendar_item;
 pub mod contact;
 pub mod datetime;
+pub mod decode;
 pub mod envelope;
 pub mod extended_property;
 pub mod fault;
