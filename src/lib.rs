@@ -5,8 +5,11 @@
 //!
 //! The crate is layered (see `DESIGN.md` in the repository):
 //! - [`xml`]: the bounded XML reader and writer under the protocol types;
-//! - [`ews`]: Exchange Web Services as pure data: every request and response serializes and parses.
+//! - [`ews`]: Exchange Web Services as pure data: every request and response serializes and parses;
+//! - `sim` (feature `sim`): the EWS simulator's mailbox store, with Exchange's semantics.
 #![deny(missing_docs)]
 
 pub mod ews;
+#[cfg(feature = "sim")]
+pub mod sim;
 pub mod xml;

@@ -1,0 +1,168 @@
+//! What the store refuses, and the EWS `ResponseCode` Exchange answers for it.
+
+use crate::ews::ResponseCode;
+
+/// Which kind of item a folder refused to hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemKind {
+    /// A contact (needs an `IPF.Contact` folder).
+    Contact,
+    /// A calendar item (needs an `IPF.Appointment` folder).
+    CalendarItem,
+    /// A task (needs an `IPF.Task` folder).
+    Task,
+}
+
+/// An error from the mailbox store. Each maps to the [`ResponseCode`] Exchange gives for the same
+/// situation ([`StoreError::response_code`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The id is not one this server could have issued (bad base64, wrong length, failed check).
+    #[error("id {id:?} is malformed")]
+    MalformedId {
+        /// The id as given.
+        id: String,
+    },
+    /// A folder id was given where an item id belongs.
+    #[error("id {id:?} is a folder id, not an item id")]
+    FolderIdForItemId {
+        /// The id as given.
+        id: String,
+    },
+    /// An item id was given where a folder id belongs.
+    #[error("id {id:?} is an item id, not a folder id")]
+    ItemIdForFolderId {
+        /// The id as given.
+        id: String,
+    },
+    /// The id belongs to another mailbox, which this one has no rights on.
+    #[error("id {id:?} belongs to another mailbox than {mailbox}")]
+    OtherMailbox {
+        /// The id as given.
+        id: String,
+        /// The mailbox acted on.
+        mailbox: String,
+    },
+    /// No item has this id (never did, or it was deleted or moved, which changes the id).
+    #[error("item {id:?} does not exist in {mailbox}")]
+    ItemNotFound {
+        /// The id as given.
+        id: String,
+        /// The mailbox acted on.
+        mailbox: String,
+    },
+    /// No folder has this id, or the mailbox has no such well-known folder.
+    #[error("folder {folder} does not exist in {mailbox}")]
+    FolderNotFound {
+        /// The folder as given (id or distinguished name).
+        folder: String,
+        /// The mailbox acted on.
+        mailbox: String,
+    },
+    /// A sibling folder already has this display name (names compare case-insensitively).
+    #[error("a folder named {name:?} already exists there")]
+    FolderExists {
+        /// The display name asked for.
+        name: String,
+    },
+    /// The folder's class does not take items of this kind.
+    #[error("a {kind:?} cannot be created in a folder of class {folder_class:?}")]
+    WrongFolderClass {
+        /// The kind of item.
+        kind: ItemKind,
+        /// The folder's class (`IPF.Note`, …), if it has one.
+        folder_class: Option<String>,
+    },
+    /// The property is read-only, or the item's type has no such property.
+    #[error("property {path} cannot be set on this item")]
+    InvalidPropertySet {
+        /// The property, as its field URI or extended field.
+        path: String,
+    },
+    /// A set-field update's item does not carry the property its path names.
+    #[error("the update for {path} carries no value for that property")]
+    UpdatePropertyMismatch {
+        /// The property.
+        path: String,
+    },
+    /// The item changed since the client read it and the update said `NeverOverwrite`.
+    #[error("item {id:?} changed since change key {change_key:?}")]
+    IrresolvableConflict {
+        /// The item id.
+        id: String,
+        /// The (stale) change key the client sent.
+        change_key: String,
+    },
+    /// The change key is not one this server could have issued.
+    #[error("change key {change_key:?} is malformed")]
+    InvalidChangeKey {
+        /// The change key as given.
+        change_key: String,
+    },
+    /// The sync state is corrupted, from another mailbox or server, or for another folder.
+    #[error("the sync state is not valid for this folder")]
+    InvalidSyncState,
+    /// `MaxChangesReturned` outside 1..=512.
+    #[error("MaxChangesReturned {0} is outside 1..=512")]
+    MaxChangesOutOfRange(u32),
+    /// A calendar item would end before it starts.
+    #[error("the calendar item ends before it starts")]
+    EndBeforeStart,
+    /// The organisation has no mailbox with this address.
+    #[error("there is no mailbox {address}")]
+    NonExistentMailbox {
+        /// The SMTP address asked for.
+        address: String,
+    },
+    /// A mailbox with this address already exists.
+    #[error("mailbox {address} already exists")]
+    MailboxExists {
+        /// The SMTP address.
+        address: String,
+    },
+}
+
+impl StoreError {
+    /// The `ResponseCode` an EWS response message carries for this error.
+    pub fn response_code(&self) -> ResponseCode {
+        match self {
+            StoreError::MalformedId { .. } => ResponseCode::ErrorInvalidIdMalformed,
+            StoreError::FolderIdForItemId { .. } => ResponseCode::ErrorCannotUseFolderIdForItemId,
+            StoreError::ItemIdForFolderId { .. } => ResponseCode::ErrorCannotUseItemIdForFolderId,
+            StoreError::OtherMailbox { .. } => ResponseCode::ErrorAccessDenied,
+            StoreError::ItemNotFound { .. } => ResponseCode::ErrorItemNotFound,
+            StoreError::FolderNotFound { .. } => ResponseCode::ErrorFolderNotFound,
+            StoreError::FolderExists { .. } => ResponseCode::ErrorFolderExists,
+            StoreError::WrongFolderClass { kind, .. } => match kind {
+                ItemKind::Contact => ResponseCode::ErrorCannotCreateContactInNonContactFolder,
+                ItemKind::CalendarItem => ResponseCode::ErrorCannotCreateCalendarItemInNonCalendarFolder,
+                ItemKind::Task => ResponseCode::ErrorCannotCreateTaskInNonTaskFolder,
+            },
+            StoreError::InvalidPropertySet { .. } => ResponseCode::ErrorInvalidPropertySet,
+            StoreError::UpdatePropertyMismatch { .. } => ResponseCode::ErrorUpdatePropertyMismatch,
+            StoreError::IrresolvableConflict { .. } => ResponseCode::ErrorIrresolvableConflict,
+            StoreError::InvalidChangeKey { .. } => ResponseCode::ErrorInvalidChangeKey,
+            StoreError::InvalidSyncState => ResponseCode::ErrorInvalidSyncStateData,
+            StoreError::MaxChangesOutOfRange(_) => ResponseCode::ErrorInvalidArgument,
+            StoreError::EndBeforeStart => ResponseCode::ErrorCalendarEndDateIsEarlierThanStartDate,
+            StoreError::NonExistentMailbox { .. } => ResponseCode::ErrorNonExistentMailbox,
+            StoreError::MailboxExists { .. } => ResponseCode::ErrorInvalidArgument,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_the_ones_exchange_uses() {
+        assert_eq!(StoreError::InvalidSyncState.response_code().as_str(), "ErrorInvalidSyncStateData");
+        let e = StoreError::WrongFolderClass { kind: ItemKind::Contact, folder_class: Some("IPF.Note".into()) };
+        assert_eq!(e.response_code().as_str(), "ErrorCannotCreateContactInNonContactFolder");
+        let e = StoreError::IrresolvableConflict { id: "x".into(), change_key: "y".into() };
+        assert_eq!(e.response_code().as_str(), "ErrorIrresolvableConflict");
+        assert!(e.to_string().contains("changed since"));
+    }
+}

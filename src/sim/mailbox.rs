@@ -1,0 +1,829 @@
+//! One mailbox: its folder tree, its items and their change logs, and the EWS item operations with
+//! Exchange's semantics (`CreateItem`, `GetItem`, `UpdateItem`, `DeleteItem`, `MoveItem`,
+//! `FindItem`, `SyncFolderItems`, `GetFolder`, `FindFolder`, `CreateFolder`).
+//!
+//! Exchange behaviours kept here:
+//! - ids are opaque and checked: an id this server could not have issued is
+//!   `ErrorInvalidIdMalformed`, a well-formed id of nothing is `ErrorItemNotFound`;
+//! - the change key changes on every modification, and moving an item (including
+//!   `MoveToDeletedItems` and `SoftDelete`, which moves it to Recoverable Items) gives it a new id;
+//! - contacts are created only in contact folders, calendar items only in calendar folders;
+//! - `DateTimeCreated`, `LastModifiedTime`, `LastModifiedName`, `Size`, `ParentFolderId` are the
+//!   server's, stamped from the injected clock; clients may not set them.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt;
+use std::sync::Arc;
+
+use chrono::SubsecRound;
+
+use crate::ews::{BaseFolderId, DeleteType, DistinguishedFolderName, EwsDateTime, FolderId, Item, ItemBase, ItemId};
+use crate::xml::XmlWriter;
+
+use super::change_log::{ChangeLog, LogOp};
+use super::clock::Clock;
+use super::error::{ItemKind, StoreError};
+use super::find::{FindPage, ItemFilter, PageView};
+use super::folder::{
+    CALENDAR_FOLDER_CLASS, CONTACT_FOLDER_CLASS, Folder, FolderInfo, TASK_FOLDER_CLASS, WELL_KNOWN, class_is,
+};
+use super::side_door::SideDoor;
+use super::sync_state::{NetChange, SyncState, next_page};
+use super::tokens::{ObjectKind, Tokens};
+use super::update::{self, ConflictResolution, FieldUpdate, UpdateOutcome};
+
+/// The largest `MaxChangesReturned` Exchange accepts.
+pub const MAX_CHANGES_RETURNED: u32 = 512;
+
+/// One change in a `SyncFolderItems` page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SyncChange {
+    /// An item the client does not have yet (`t:Create`), as it is now.
+    Create(Item),
+    /// An item the client has that changed (`t:Update`), as it is now.
+    Update(Item),
+    /// An item the client has that is gone from the folder (`t:Delete`): deleted or moved out.
+    Delete(ItemId),
+}
+
+impl SyncChange {
+    /// The id the change is about.
+    pub fn item_id(&self) -> Option<&ItemId> {
+        match self {
+            SyncChange::Create(i) | SyncChange::Update(i) => i.id(),
+            SyncChange::Delete(id) => Some(id),
+        }
+    }
+}
+
+/// A `SyncFolderItems` answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyncPage {
+    /// The state to send next time (opaque; base64).
+    pub sync_state: String,
+    /// Whether this page holds the last change (`IncludesLastItemInRange`); if not, sync again
+    /// with [`sync_state`](Self::sync_state) for more.
+    pub includes_last_item_in_range: bool,
+    /// The changes, oldest first, one per item.
+    pub changes: Vec<SyncChange>,
+}
+
+/// An item the mailbox holds, with its change tracking.
+#[derive(Debug, Clone)]
+pub(super) struct LiveItem {
+    /// The item, stamped with its id, change key, parent and times.
+    pub(super) item: Item,
+    /// The change number of its last modification (in its change key).
+    pub(super) change_number: u64,
+    /// For each property ever modified, the change number of its last modification.
+    pub(super) property_changes: BTreeMap<String, u64>,
+}
+
+/// Every item number the mailbox issued: where it is, and the item while it exists.
+#[derive(Debug, Clone)]
+struct ItemRecord {
+    folder: u64,
+    id: String,
+    live: Option<LiveItem>,
+}
+
+/// One user's mailbox.
+pub struct MailboxStore {
+    address: String,
+    display_name: String,
+    tokens: Tokens,
+    clock: Arc<dyn Clock>,
+    last_object: u64,
+    last_change: u64,
+    folders: BTreeMap<u64, Folder>,
+    distinguished: HashMap<DistinguishedFolderName, u64>,
+    items: BTreeMap<u64, ItemRecord>,
+}
+
+impl fmt::Debug for MailboxStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MailboxStore")
+            .field("address", &self.address)
+            .field("folders", &self.folders.len())
+            .field("items", &self.items.values().filter(|r| r.live.is_some()).count())
+            .field("last_change", &self.last_change)
+            .finish()
+    }
+}
+
+/// Writes the item's XML to measure it (`Size`).
+fn xml_size(item: &Item) -> i32 {
+    let mut w = XmlWriter::new();
+    item.write(&mut w);
+    i32::try_from(w.as_str().len()).unwrap_or(i32::MAX)
+}
+
+/// The item class an item gets when the client gives none.
+fn default_item_class(item: &Item) -> &'static str {
+    match item {
+        Item::Contact(_) => "IPM.Contact",
+        Item::CalendarItem(_) => "IPM.Appointment",
+        Item::Other(o) => match o.element.as_str() {
+            "Task" => "IPM.Task",
+            "DistributionList" => "IPM.DistList",
+            "PostItem" => "IPM.Post",
+            _ => "IPM.Note",
+        },
+    }
+}
+
+/// The first server-maintained field the client set, as its field URI.
+fn read_only_field_set(base: &ItemBase) -> Option<&'static str> {
+    [
+        (base.item_id.is_some(), "item:ItemId"),
+        (base.parent_folder_id.is_some(), "item:ParentFolderId"),
+        (base.size.is_some(), "item:Size"),
+        (base.date_time_created.is_some(), "item:DateTimeCreated"),
+        (base.last_modified_name.is_some(), "item:LastModifiedName"),
+        (base.last_modified_time.is_some(), "item:LastModifiedTime"),
+    ]
+    .into_iter()
+    .find_map(|(set, uri)| set.then_some(uri))
+}
+
+impl MailboxStore {
+    /// A mailbox with the well-known folders and no items.
+    pub(super) fn new(address: &str, display_name: &str, tokens: Tokens, clock: Arc<dyn Clock>) -> Self {
+        let mut m = MailboxStore {
+            address: address.to_owned(),
+            display_name: display_name.to_owned(),
+            tokens,
+            clock,
+            last_object: 0,
+            last_change: 0,
+            folders: BTreeMap::new(),
+            distinguished: HashMap::new(),
+            items: BTreeMap::new(),
+        };
+        for &(name, parent, display, class) in WELL_KNOWN {
+            let parent = parent.map(|p| m.distinguished[&p]);
+            m.add_folder(parent, display.to_owned(), class.map(str::to_owned), Some(name));
+        }
+        m
+    }
+
+    /// The mailbox's primary SMTP address.
+    pub fn address(&self) -> &str {
+        &self.address
+    }
+
+    /// The owner's display name (stamped as `LastModifiedName`).
+    pub fn display_name(&self) -> &str {
+        &self.display_name
+    }
+
+    /// The latest change number (every modification of the mailbox takes the next one).
+    pub fn last_change_number(&self) -> u64 {
+        self.last_change
+    }
+
+    /// Changes made as if the owner did them in Outlook, for tests and benchmarks.
+    pub fn side_door(&mut self) -> SideDoor<'_> {
+        SideDoor::new(self)
+    }
+
+    fn next_object(&mut self) -> u64 {
+        self.last_object += 1;
+        self.last_object
+    }
+
+    fn next_change(&mut self) -> u64 {
+        self.last_change += 1;
+        self.last_change
+    }
+
+    fn now(&self) -> EwsDateTime {
+        EwsDateTime::utc(self.clock.now().trunc_subsecs(0))
+    }
+
+    // ---------------------------------------------------------------- folders
+
+    fn add_folder(
+        &mut self,
+        parent: Option<u64>,
+        display_name: String,
+        folder_class: Option<String>,
+        distinguished: Option<DistinguishedFolderName>,
+    ) -> u64 {
+        let number = self.next_object();
+        let change_number = self.next_change();
+        self.folders.insert(
+            number,
+            Folder {
+                number,
+                parent,
+                display_name,
+                folder_class,
+                distinguished,
+                change_number,
+                items: BTreeSet::new(),
+                log: ChangeLog::default(),
+            },
+        );
+        if let Some(d) = distinguished {
+            self.distinguished.insert(d, number);
+        }
+        number
+    }
+
+    fn folder_id_of(&self, number: u64) -> FolderId {
+        let change_number = self.folders.get(&number).map_or(0, |f| f.change_number);
+        FolderId {
+            id: self.tokens.id(ObjectKind::Folder, number),
+            change_key: Some(self.tokens.change_key(change_number)),
+        }
+    }
+
+    fn folder_not_found(&self, folder: impl Into<String>) -> StoreError {
+        StoreError::FolderNotFound { folder: folder.into(), mailbox: self.address.clone() }
+    }
+
+    /// The folder's number.
+    pub(super) fn resolve_folder(&self, folder: &BaseFolderId) -> Result<u64, StoreError> {
+        match folder {
+            BaseFolderId::Folder(f) => {
+                let d = self.tokens.decode_id(&f.id).ok_or_else(|| StoreError::MalformedId { id: f.id.clone() })?;
+                if d.kind != ObjectKind::Folder {
+                    return Err(StoreError::ItemIdForFolderId { id: f.id.clone() });
+                }
+                if d.mailbox_tag != self.tokens.mailbox_tag() {
+                    return Err(StoreError::OtherMailbox { id: f.id.clone(), mailbox: self.address.clone() });
+                }
+                self.folders.contains_key(&d.number).then_some(d.number).ok_or_else(|| self.folder_not_found(&f.id))
+            }
+            BaseFolderId::Distinguished(d) => {
+                let other = d.mailbox.as_ref().and_then(|m| m.email_address.as_deref());
+                if let Some(other) = other.filter(|a| !a.eq_ignore_ascii_case(&self.address)) {
+                    return Err(StoreError::OtherMailbox { id: other.to_owned(), mailbox: self.address.clone() });
+                }
+                self.distinguished.get(&d.id).copied().ok_or_else(|| self.folder_not_found(d.id.as_str()))
+            }
+        }
+    }
+
+    fn folder_info(&self, number: u64) -> FolderInfo {
+        let f = &self.folders[&number];
+        let children = self.folders.values().filter(|c| c.parent == Some(number)).count();
+        FolderInfo {
+            folder_id: self.folder_id_of(number),
+            parent_folder_id: f.parent.map(|p| self.folder_id_of(p)),
+            display_name: f.display_name.clone(),
+            folder_class: f.folder_class.clone(),
+            distinguished: f.distinguished,
+            total_count: u32::try_from(f.items.len()).unwrap_or(u32::MAX),
+            child_folder_count: u32::try_from(children).unwrap_or(u32::MAX),
+            unread_count: 0,
+        }
+    }
+
+    /// `GetFolder`: a folder by id or well-known name.
+    pub fn folder(&self, folder: &BaseFolderId) -> Result<FolderInfo, StoreError> {
+        self.resolve_folder(folder).map(|n| self.folder_info(n))
+    }
+
+    /// The id (with change key) of a well-known folder, if the mailbox has it.
+    pub fn folder_id(&self, name: DistinguishedFolderName) -> Option<FolderId> {
+        self.distinguished.get(&name).map(|&n| self.folder_id_of(n))
+    }
+
+    /// `FindFolder`: the sub-folders of `parent`, directly under it (`Shallow`) or at any depth
+    /// (`Deep`), parents before children, in creation order.
+    pub fn child_folders(&self, parent: &BaseFolderId, deep: bool) -> Result<Vec<FolderInfo>, StoreError> {
+        let root = self.resolve_folder(parent)?;
+        let mut out = Vec::new();
+        let mut queue = vec![root];
+        while let Some(p) = queue.pop() {
+            let children: Vec<u64> = self.folders.values().filter(|f| f.parent == Some(p)).map(|f| f.number).collect();
+            for &c in &children {
+                out.push(self.folder_info(c));
+            }
+            if deep {
+                queue.extend(children.into_iter().rev());
+            }
+        }
+        Ok(out)
+    }
+
+    /// The sub-folder of `parent` named `display_name` (case-insensitively), if any.
+    pub fn find_folder(&self, parent: &BaseFolderId, display_name: &str) -> Result<Option<FolderInfo>, StoreError> {
+        let p = self.resolve_folder(parent)?;
+        Ok(self.child_named(p, display_name).map(|n| self.folder_info(n)))
+    }
+
+    fn child_named(&self, parent: u64, name: &str) -> Option<u64> {
+        let wanted = name.to_lowercase();
+        self.folders
+            .values()
+            .find(|f| f.parent == Some(parent) && f.display_name.to_lowercase() == wanted)
+            .map(|f| f.number)
+    }
+
+    /// `CreateFolder`: a sub-folder of `parent`. `folder_class` is `IPF.Contact` for a
+    /// `ContactsFolder`, `IPF.Appointment` for a `CalendarFolder`, and so on. A sibling with the same
+    /// name (ignoring case) is `ErrorFolderExists`.
+    pub fn create_folder(
+        &mut self,
+        parent: &BaseFolderId,
+        display_name: &str,
+        folder_class: Option<&str>,
+    ) -> Result<FolderInfo, StoreError> {
+        let p = self.resolve_folder(parent)?;
+        if self.child_named(p, display_name).is_some() {
+            return Err(StoreError::FolderExists { name: display_name.to_owned() });
+        }
+        let n = self.add_folder(Some(p), display_name.to_owned(), folder_class.map(str::to_owned), None);
+        Ok(self.folder_info(n))
+    }
+
+    fn is_within(&self, mut folder: u64, ancestor: DistinguishedFolderName) -> bool {
+        let Some(&target) = self.distinguished.get(&ancestor) else { return false };
+        loop {
+            if folder == target {
+                return true;
+            }
+            match self.folders.get(&folder).and_then(|f| f.parent) {
+                Some(p) => folder = p,
+                None => return false,
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- items
+
+    fn item_not_found(&self, id: &str) -> StoreError {
+        StoreError::ItemNotFound { id: id.to_owned(), mailbox: self.address.clone() }
+    }
+
+    /// The number of a live item.
+    pub(super) fn resolve_item(&self, id: &ItemId) -> Result<u64, StoreError> {
+        let number = self.decode_item_number(&id.id)?;
+        match self.items.get(&number) {
+            Some(r) if r.live.is_some() => Ok(number),
+            _ => Err(self.item_not_found(&id.id)),
+        }
+    }
+
+    fn decode_item_number(&self, id: &str) -> Result<u64, StoreError> {
+        let d = self.tokens.decode_id(id).ok_or_else(|| StoreError::MalformedId { id: id.to_owned() })?;
+        if d.kind != ObjectKind::Item {
+            return Err(StoreError::FolderIdForItemId { id: id.to_owned() });
+        }
+        if d.mailbox_tag != self.tokens.mailbox_tag() {
+            return Err(StoreError::OtherMailbox { id: id.to_owned(), mailbox: self.address.clone() });
+        }
+        Ok(d.number)
+    }
+
+    pub(super) fn live(&self, number: u64) -> &LiveItem {
+        self.items[&number].live.as_ref().expect("resolve_item returns live items only")
+    }
+
+    /// `GetItem`: the item as stored (the handler applies the response shape). The change key in
+    /// `id` is not checked, as Exchange does not for reads.
+    pub fn item(&self, id: &ItemId) -> Result<&Item, StoreError> {
+        self.resolve_item(id).map(|n| &self.live(n).item)
+    }
+
+    /// The items in a folder, in creation order.
+    pub fn items(&self, folder: &BaseFolderId) -> Result<Vec<&Item>, StoreError> {
+        let f = self.resolve_folder(folder)?;
+        Ok(self.folders[&f].items.iter().map(|n| &self.live(*n).item).collect())
+    }
+
+    /// Stamps the server's fields on an item.
+    fn stamp(&self, item: &mut Item, number: u64, folder: u64, change_number: u64, now: EwsDateTime) {
+        let parent = self.folder_id_of(folder);
+        let base = item.base_mut();
+        base.item_id = Some(ItemId::with_change_key(
+            self.tokens.id(ObjectKind::Item, number),
+            self.tokens.change_key(change_number),
+        ));
+        base.parent_folder_id = Some(parent);
+        base.last_modified_time = Some(now);
+        base.last_modified_name = Some(self.display_name.clone());
+        base.has_attachments.get_or_insert(false);
+        base.size = None;
+        let size = xml_size(item);
+        item.base_mut().size = Some(size);
+    }
+
+    fn check_folder_takes(&self, folder: u64, item: &Item) -> Result<(), StoreError> {
+        let class = self.folders[&folder].folder_class.as_deref();
+        let (kind, needed) = match item {
+            Item::Contact(_) => (ItemKind::Contact, CONTACT_FOLDER_CLASS),
+            Item::CalendarItem(_) => (ItemKind::CalendarItem, CALENDAR_FOLDER_CLASS),
+            Item::Other(o) if o.element == "Task" => (ItemKind::Task, TASK_FOLDER_CLASS),
+            Item::Other(_) => return Ok(()),
+        };
+        if class_is(class, needed) {
+            Ok(())
+        } else {
+            Err(StoreError::WrongFolderClass { kind, folder_class: class.map(str::to_owned) })
+        }
+    }
+
+    /// Puts `item` into `folder` under a new number; logs it. `created` keeps the creation time of
+    /// a moved item.
+    fn insert(
+        &mut self,
+        folder: u64,
+        mut item: Item,
+        property_changes: BTreeMap<String, u64>,
+        created: Option<EwsDateTime>,
+    ) -> ItemId {
+        let number = self.next_object();
+        let cn = self.next_change();
+        let now = self.now();
+        let class = default_item_class(&item);
+        {
+            let base = item.base_mut();
+            base.date_time_created = Some(created.unwrap_or(now));
+            base.date_time_received.get_or_insert(now);
+            base.item_class.get_or_insert_with(|| class.to_owned());
+        }
+        self.stamp(&mut item, number, folder, cn, now);
+        let id = item.id().cloned().expect("stamped");
+        let f = self.folders.get_mut(&folder).expect("resolved folder");
+        f.items.insert(number);
+        f.log.push(cn, number, LogOp::Added);
+        self.items.insert(
+            number,
+            ItemRecord {
+                folder,
+                id: id.id.clone(),
+                live: Some(LiveItem { item, change_number: cn, property_changes }),
+            },
+        );
+        id
+    }
+
+    /// Replaces a live item's content; bumps its change key; logs the change.
+    pub(super) fn modify(&mut self, number: u64, mut item: Item) -> ItemId {
+        let cn = self.next_change();
+        let now = self.now();
+        let folder = self.items[&number].folder;
+        let old = &self.live(number).item;
+        let changed = update::changed_properties(old, &item);
+        {
+            let (created, received) = (old.base().date_time_created, old.base().date_time_received);
+            let base = item.base_mut();
+            base.date_time_created = created;
+            base.date_time_received = received;
+        }
+        self.stamp(&mut item, number, folder, cn, now);
+        let id = item.id().cloned().expect("stamped");
+        let live = self.items.get_mut(&number).and_then(|r| r.live.as_mut()).expect("live item");
+        for k in changed {
+            live.property_changes.insert(k, cn);
+        }
+        live.item = item;
+        live.change_number = cn;
+        self.folders.get_mut(&folder).expect("item's folder").log.push(cn, number, LogOp::Modified);
+        id
+    }
+
+    /// Takes a live item out of its folder for good; logs the removal.
+    fn remove(&mut self, number: u64) -> LiveItem {
+        let cn = self.next_change();
+        let record = self.items.get_mut(&number).expect("known item");
+        let live = record.live.take().expect("live item");
+        let f = self.folders.get_mut(&record.folder).expect("item's folder");
+        f.items.remove(&number);
+        f.log.push(cn, number, LogOp::Removed);
+        live
+    }
+
+    /// Moves a live item: it leaves its folder and arrives in `to` with a new id.
+    fn relocate(&mut self, number: u64, to: u64) -> ItemId {
+        let live = self.remove(number);
+        let created = live.item.base().date_time_created;
+        self.insert(to, live.item, live.property_changes, created)
+    }
+
+    fn soft_delete(&mut self, number: u64) {
+        let folder = self.items[&number].folder;
+        match self.distinguished.get(&DistinguishedFolderName::Recoverableitemsdeletions) {
+            Some(&dumpster) if !self.is_within(folder, DistinguishedFolderName::Recoverableitemsroot) => {
+                self.relocate(number, dumpster);
+            }
+            _ => {
+                self.remove(number);
+            }
+        }
+    }
+
+    /// Checks and stores a new item (shared by `CreateItem` and the side door).
+    pub(super) fn create(&mut self, folder: &BaseFolderId, item: Item) -> Result<ItemId, StoreError> {
+        let f = self.resolve_folder(folder)?;
+        self.check_folder_takes(f, &item)?;
+        if let Some(uri) = read_only_field_set(item.base()) {
+            return Err(StoreError::InvalidPropertySet { path: uri.to_owned() });
+        }
+        update::check_calendar(&item)?;
+        Ok(self.insert(f, item, BTreeMap::new(), None))
+    }
+
+    /// `CreateItem`: stores `item` in `folder` and returns its new id and change key. The item must
+    /// not carry server-maintained fields (`ErrorInvalidPropertySet`); contacts need a contact
+    /// folder and calendar items a calendar folder.
+    pub fn create_item(&mut self, folder: &BaseFolderId, item: Item) -> Result<ItemId, StoreError> {
+        self.create(folder, item)
+    }
+
+    /// `UpdateItem`: applies `updates` in order. If `id` carries a change key that is not the
+    /// item's current one, `NeverOverwrite` fails with `ErrorIrresolvableConflict`; the other
+    /// resolutions apply the update and count the conflicting properties. No change is made when
+    /// any update fails.
+    pub fn update_item(
+        &mut self,
+        id: &ItemId,
+        updates: &[FieldUpdate],
+        resolution: ConflictResolution,
+    ) -> Result<UpdateOutcome, StoreError> {
+        let number = self.resolve_item(id)?;
+        let live = self.live(number);
+        let mut conflicts = 0;
+        if let Some(ck) = &id.change_key {
+            let client_cn = self
+                .tokens
+                .decode_change_key(ck)
+                .ok_or_else(|| StoreError::InvalidChangeKey { change_key: ck.clone() })?;
+            if client_cn != live.change_number {
+                if resolution == ConflictResolution::NeverOverwrite {
+                    return Err(StoreError::IrresolvableConflict { id: id.id.clone(), change_key: ck.clone() });
+                }
+                let touched: BTreeSet<String> = updates.iter().map(|u| update::property_key(u.path())).collect();
+                conflicts =
+                    touched.iter().filter(|k| live.property_changes.get(*k).is_some_and(|&cn| cn > client_cn)).count()
+                        as u32;
+            }
+        }
+        let updated = update::apply(&live.item, updates)?;
+        update::check_calendar(&updated)?;
+        let item_id = self.modify(number, updated);
+        Ok(UpdateOutcome { item_id, conflicts })
+    }
+
+    /// `DeleteItem`. `HardDelete` removes the item; `SoftDelete` moves it to Recoverable
+    /// Items\Deletions (from there, it removes it); `MoveToDeletedItems` moves it to Deleted Items
+    /// (from there, it soft-deletes). Any move gives the item a new id; in the source folder's
+    /// sync it appears as deleted.
+    pub fn delete_item(&mut self, id: &ItemId, how: DeleteType) -> Result<(), StoreError> {
+        let number = self.resolve_item(id)?;
+        let folder = self.items[&number].folder;
+        match how {
+            DeleteType::HardDelete => {
+                self.remove(number);
+            }
+            DeleteType::SoftDelete => self.soft_delete(number),
+            DeleteType::MoveToDeletedItems => match self.distinguished.get(&DistinguishedFolderName::Deleteditems) {
+                Some(&deleted) if folder != deleted => {
+                    self.relocate(number, deleted);
+                }
+                _ => self.soft_delete(number),
+            },
+        }
+        Ok(())
+    }
+
+    /// `MoveItem`: the item leaves its folder and arrives in `to` with a new id, which is returned.
+    /// Moving to the folder it is in changes nothing.
+    pub fn move_item(&mut self, id: &ItemId, to: &BaseFolderId) -> Result<ItemId, StoreError> {
+        let number = self.resolve_item(id)?;
+        let dest = self.resolve_folder(to)?;
+        if self.items[&number].folder == dest {
+            return Ok(self.live(number).item.id().cloned().expect("stamped"));
+        }
+        Ok(self.relocate(number, dest))
+    }
+
+    /// `FindItem` (shallow): the items of `folder` matching `filter`, in creation order, paged by
+    /// `view`.
+    pub fn find_items(
+        &self,
+        folder: &BaseFolderId,
+        filter: &ItemFilter,
+        view: &PageView,
+    ) -> Result<FindPage, StoreError> {
+        let f = self.resolve_folder(folder)?;
+        let matching: Vec<&Item> =
+            self.folders[&f].items.iter().map(|n| &self.live(*n).item).filter(|i| filter.matches(i)).collect();
+        let (range, includes_last) = view.window(matching.len());
+        let items: Vec<Item> = matching[range].iter().map(|i| (*i).clone()).collect();
+        Ok(FindPage {
+            indexing_offset: view.offset + items.len(),
+            total_items_in_view: matching.len(),
+            includes_last_item_in_range: includes_last,
+            items,
+        })
+    }
+
+    /// `SyncFolderItems`: the changes in `folder` since `sync_state` (none or empty: from the
+    /// beginning, so every item present comes as a Create), at most `max_changes` (1..=512), one
+    /// per item, collapsed as Exchange does: created and changed since the state is one Create;
+    /// created and deleted since the state is nothing. Changes to the `ignore` items are not
+    /// reported, and the new state counts them as seen. Any state this server issued for the folder
+    /// stays valid, so a client can replay from an older one; a state that is corrupted, from
+    /// another mailbox or server, or for another folder is `ErrorInvalidSyncStateData`.
+    pub fn changes_since(
+        &self,
+        folder: &BaseFolderId,
+        sync_state: Option<&str>,
+        max_changes: u32,
+        ignore: &[ItemId],
+    ) -> Result<SyncPage, StoreError> {
+        if !(1..=MAX_CHANGES_RETURNED).contains(&max_changes) {
+            return Err(StoreError::MaxChangesOutOfRange(max_changes));
+        }
+        let f = self.resolve_folder(folder)?;
+        let state = match sync_state.map(str::trim).filter(|s| !s.is_empty()) {
+            None => SyncState::initial(f),
+            Some(text) => SyncState::decode(text, self.tokens.sync_state_key())
+                .filter(|s| {
+                    s.folder == f && s.watermark <= self.last_change && s.ahead.values().all(|&c| c <= self.last_change)
+                })
+                .ok_or(StoreError::InvalidSyncState)?,
+        };
+        let ignored = ignore.iter().map(|id| self.decode_item_number(&id.id)).collect::<Result<BTreeSet<_>, _>>()?;
+        let page = next_page(&self.folders[&f].log, self.last_change, &state, max_changes as usize, &ignored);
+        let changes = page
+            .changes
+            .iter()
+            .map(|&(number, change)| {
+                let record = &self.items[&number];
+                match change {
+                    NetChange::Create => SyncChange::Create(self.live(number).item.clone()),
+                    NetChange::Update => SyncChange::Update(self.live(number).item.clone()),
+                    NetChange::Delete => SyncChange::Delete(ItemId::new(record.id.clone())),
+                }
+            })
+            .collect();
+        Ok(SyncPage {
+            sync_state: page.state.encode(self.tokens.sync_state_key()),
+            includes_last_item_in_range: page.includes_last,
+            changes,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ews::{Contact, DistinguishedFolderId, Mailbox, OtherItem};
+    use crate::sim::clock::ManualClock;
+    use crate::sim::codec::MacKey;
+    use chrono::{Duration, TimeZone, Utc};
+
+    fn mailbox() -> (MailboxStore, ManualClock) {
+        let clock = ManualClock::new(Utc.with_ymd_and_hms(2025, 5, 1, 8, 0, 0).unwrap());
+        let tokens = Tokens::new(MacKey::from_seed(3), "alice@contoso.com");
+        (MailboxStore::new("alice@contoso.com", "Alice Wong", tokens, Arc::new(clock.clone())), clock)
+    }
+
+    fn well_known(name: DistinguishedFolderName) -> BaseFolderId {
+        BaseFolderId::distinguished(name)
+    }
+
+    fn contact(name: &str) -> Item {
+        Item::Contact(Box::new(Contact { display_name: Some(name.into()), ..Contact::default() }))
+    }
+
+    #[test]
+    fn new_mailboxes_have_the_well_known_tree() {
+        let (m, _) = mailbox();
+        let root = m.folder(&well_known(DistinguishedFolderName::Root)).unwrap();
+        assert_eq!(root.parent_folder_id, None);
+        let top = m.folder(&well_known(DistinguishedFolderName::Msgfolderroot)).unwrap();
+        assert_eq!(top.parent_folder_id.as_ref().map(|f| &f.id), Some(&root.folder_id.id));
+        let contacts = m.folder(&well_known(DistinguishedFolderName::Contacts)).unwrap();
+        assert!(contacts.is_contacts());
+        assert_eq!(contacts.parent_folder_id.unwrap().id, top.folder_id.id);
+        assert!(m.folder(&well_known(DistinguishedFolderName::Calendar)).unwrap().is_calendar());
+        let shallow = m.child_folders(&well_known(DistinguishedFolderName::Root), false).unwrap();
+        let deep = m.child_folders(&well_known(DistinguishedFolderName::Root), true).unwrap();
+        assert!(shallow.iter().any(|f| f.display_name == "Top of Information Store"));
+        assert!(!shallow.iter().any(|f| f.display_name == "Inbox"));
+        assert!(deep.iter().any(|f| f.display_name == "Inbox"));
+        assert_eq!(deep.len(), WELL_KNOWN.len() - 1);
+        assert!(matches!(
+            m.folder(&well_known(DistinguishedFolderName::Archiveroot)),
+            Err(StoreError::FolderNotFound { .. })
+        ));
+    }
+
+    #[test]
+    fn distinguished_folders_of_other_mailboxes_are_refused() {
+        let (m, _) = mailbox();
+        let mut d = DistinguishedFolderId::new(DistinguishedFolderName::Contacts);
+        d.mailbox = Some(Mailbox::smtp("ALICE@contoso.com"));
+        assert!(m.folder(&BaseFolderId::Distinguished(d.clone())).is_ok());
+        d.mailbox = Some(Mailbox::smtp("bob@contoso.com"));
+        assert!(matches!(m.folder(&BaseFolderId::Distinguished(d)), Err(StoreError::OtherMailbox { .. })));
+    }
+
+    #[test]
+    fn created_items_are_stamped_by_the_server() {
+        let (mut m, clock) = mailbox();
+        let contacts = well_known(DistinguishedFolderName::Contacts);
+        let id = m.create_item(&contacts, contact("Dana")).unwrap();
+        let item = m.item(&id).unwrap();
+        let base = item.base();
+        assert_eq!(base.item_id.as_ref(), Some(&id));
+        assert_eq!(
+            base.parent_folder_id.as_ref().unwrap().id,
+            m.folder_id(DistinguishedFolderName::Contacts).unwrap().id
+        );
+        assert_eq!(base.item_class.as_deref(), Some("IPM.Contact"));
+        assert_eq!(base.last_modified_name.as_deref(), Some("Alice Wong"));
+        assert_eq!(base.date_time_created.unwrap().to_string(), "2025-05-01T08:00:00Z");
+        assert_eq!(base.last_modified_time, base.date_time_created);
+        assert!(base.size.unwrap() > 0);
+        assert_eq!(m.folder(&contacts).unwrap().total_count, 1);
+
+        clock.advance(Duration::minutes(10));
+        let id2 = m.side_door().change(&id, |i| i.base_mut().subject = Some("x".into())).unwrap();
+        assert_eq!(id2.id, id.id);
+        assert_ne!(id2.change_key, id.change_key);
+        let base = m.item(&id2).unwrap().base();
+        assert_eq!(base.last_modified_time.unwrap().to_string(), "2025-05-01T08:10:00Z");
+        assert_eq!(base.date_time_created.unwrap().to_string(), "2025-05-01T08:00:00Z");
+    }
+
+    #[test]
+    fn clients_may_not_set_server_fields_on_create() {
+        let (mut m, _) = mailbox();
+        let mut c = contact("Dana");
+        c.base_mut().last_modified_time = EwsDateTime::parse("2020-01-01T00:00:00Z");
+        let err = m.create_item(&well_known(DistinguishedFolderName::Contacts), c).unwrap_err();
+        assert_eq!(err, StoreError::InvalidPropertySet { path: "item:LastModifiedTime".into() });
+    }
+
+    #[test]
+    fn kinds_need_their_folder_class() {
+        let (mut m, _) = mailbox();
+        let inbox = well_known(DistinguishedFolderName::Inbox);
+        let e = m.create_item(&inbox, contact("x")).unwrap_err();
+        assert_eq!(e.response_code().as_str(), "ErrorCannotCreateContactInNonContactFolder");
+        let e = m.create_item(&inbox, Item::CalendarItem(Box::default())).unwrap_err();
+        assert_eq!(e.response_code().as_str(), "ErrorCannotCreateCalendarItemInNonCalendarFolder");
+        let task = Item::Other(OtherItem { element: "Task".into(), item: ItemBase::default() });
+        assert!(m.create_item(&inbox, task.clone()).is_err());
+        assert!(m.create_item(&well_known(DistinguishedFolderName::Tasks), task).is_ok());
+        let message = Item::Other(OtherItem { element: "Message".into(), item: ItemBase::default() });
+        let id = m.create_item(&inbox, message).unwrap();
+        assert_eq!(m.item(&id).unwrap().base().item_class.as_deref(), Some("IPM.Note"));
+    }
+
+    #[test]
+    fn soft_deleted_items_go_to_recoverable_items_and_then_away() {
+        let (mut m, _) = mailbox();
+        let contacts = well_known(DistinguishedFolderName::Contacts);
+        let dumpster = well_known(DistinguishedFolderName::Recoverableitemsdeletions);
+        let id = m.create_item(&contacts, contact("x")).unwrap();
+        m.delete_item(&id, DeleteType::SoftDelete).unwrap();
+        assert!(matches!(m.item(&id), Err(StoreError::ItemNotFound { .. })));
+        let moved = m.items(&dumpster).unwrap()[0].id().cloned().unwrap();
+        assert_ne!(moved.id, id.id);
+        m.delete_item(&moved, DeleteType::SoftDelete).unwrap();
+        assert!(m.items(&dumpster).unwrap().is_empty());
+    }
+
+    #[test]
+    fn deleting_from_deleted_items_soft_deletes() {
+        let (mut m, _) = mailbox();
+        let contacts = well_known(DistinguishedFolderName::Contacts);
+        let deleted = well_known(DistinguishedFolderName::Deleteditems);
+        let id = m.create_item(&contacts, contact("x")).unwrap();
+        m.delete_item(&id, DeleteType::MoveToDeletedItems).unwrap();
+        let in_deleted = m.items(&deleted).unwrap()[0].id().cloned().unwrap();
+        m.delete_item(&in_deleted, DeleteType::MoveToDeletedItems).unwrap();
+        assert!(m.items(&deleted).unwrap().is_empty());
+        assert_eq!(m.items(&well_known(DistinguishedFolderName::Recoverableitemsdeletions)).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn moving_to_the_same_folder_changes_nothing() {
+        let (mut m, _) = mailbox();
+        let contacts = well_known(DistinguishedFolderName::Contacts);
+        let id = m.create_item(&contacts, contact("x")).unwrap();
+        let before = m.last_change_number();
+        assert_eq!(m.move_item(&id, &contacts).unwrap(), id);
+        assert_eq!(m.last_change_number(), before);
+    }
+
+    #[test]
+    fn folder_and_item_ids_are_not_interchangeable() {
+        let (mut m, _) = mailbox();
+        let contacts = well_known(DistinguishedFolderName::Contacts);
+        let id = m.create_item(&contacts, contact("x")).unwrap();
+        let folder_id = m.folder_id(DistinguishedFolderName::Contacts).unwrap();
+        assert!(matches!(m.item(&ItemId::new(folder_id.id)), Err(StoreError::FolderIdForItemId { .. })));
+        let as_folder = BaseFolderId::Folder(FolderId::new(id.id));
+        assert!(matches!(m.folder(&as_folder), Err(StoreError::ItemIdForFolderId { .. })));
+    }
+}
