@@ -80,7 +80,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ews::{BaseFolderId, Contact, DistinguishedFolderName, Item, ItemId};
+    use crate::ews::{BaseFolderId, DistinguishedFolderName, Item, ItemId};
 
     #[test]
     fn mailboxes_by_address_without_case() {
@@ -99,7 +99,7 @@ mod tests {
         s.add_mailbox("alice@contoso.com", "Alice").unwrap();
         let bob = s.add_mailbox("bob@contoso.com", "Bob").unwrap();
         let contacts = BaseFolderId::distinguished(DistinguishedFolderName::Contacts);
-        let id = bob.create_item(&contacts, Item::Contact(Box::new(Contact::default()))).unwrap();
+        let id = bob.create_item(&contacts, Item::Contact(Box::default())).unwrap();
         assert_eq!(s.mailbox_of_id(&id.id), Some("bob@contoso.com"));
         assert_eq!(s.mailbox_of_id("AAMkAGI2"), None);
         let alice = s.mailbox("alice@contoso.com").unwrap();

@@ -28,7 +28,7 @@ pub enum FieldUpdate {
         /// The property.
         path: PropertyPath,
         /// An item holding the new value.
-        item: Item,
+        item: Box<Item>,
     },
     /// Remove the property at `path` (no error if it was not set).
     Delete {
@@ -262,7 +262,7 @@ fn kind_tag(json: &Map<String, Value>) -> Option<&str> {
     json.get("kind").and_then(Value::as_str)
 }
 
-fn container<'a>(json: &'a mut Map<String, Value>, in_base: bool) -> &'a mut Map<String, Value> {
+fn container(json: &mut Map<String, Value>, in_base: bool) -> &mut Map<String, Value> {
     if !in_base {
         return json;
     }
@@ -490,14 +490,15 @@ mod tests {
     #[test]
     fn sets_and_deletes_fields() {
         let c = contact("Ann");
-        let set = FieldUpdate::Set { path: PropertyPath::field("contacts:DisplayName"), item: contact("Anne") };
+        let set =
+            FieldUpdate::Set { path: PropertyPath::field("contacts:DisplayName"), item: Box::new(contact("Anne")) };
         let out = apply(&c, &[set]).unwrap();
         assert_eq!(out, contact("Anne"));
         let del = FieldUpdate::Delete { path: PropertyPath::field("contacts:DisplayName") };
         let Item::Contact(out) = apply(&out, &[del]).unwrap() else { panic!() };
         assert_eq!(out.display_name, None);
 
-        let set = FieldUpdate::Set { path: PropertyPath::field("item:Subject"), item: subject("hello") };
+        let set = FieldUpdate::Set { path: PropertyPath::field("item:Subject"), item: Box::new(subject("hello")) };
         let out = apply(&c, &[set]).unwrap();
         assert_eq!(out.base().subject.as_deref(), Some("hello"));
     }
@@ -505,7 +506,7 @@ mod tests {
     #[test]
     fn item_fields_take_any_item_element() {
         let cal = Item::CalendarItem(Box::default());
-        let set = FieldUpdate::Set { path: PropertyPath::field("item:Subject"), item: subject("standup") };
+        let set = FieldUpdate::Set { path: PropertyPath::field("item:Subject"), item: Box::new(subject("standup")) };
         assert_eq!(apply(&cal, &[set]).unwrap().base().subject.as_deref(), Some("standup"));
     }
 
@@ -521,10 +522,10 @@ mod tests {
     #[test]
     fn set_without_a_value_is_a_mismatch() {
         let c = contact("Ann");
-        let set = FieldUpdate::Set { path: PropertyPath::field("contacts:DisplayName"), item: subject("x") };
+        let set = FieldUpdate::Set { path: PropertyPath::field("contacts:DisplayName"), item: Box::new(subject("x")) };
         assert!(matches!(apply(&c, &[set]), Err(StoreError::UpdatePropertyMismatch { .. })));
         let cal = Item::CalendarItem(Box::new(CalendarItem { location: Some("Room 1".into()), ..Default::default() }));
-        let set = FieldUpdate::Set { path: PropertyPath::field("contacts:DisplayName"), item: cal };
+        let set = FieldUpdate::Set { path: PropertyPath::field("contacts:DisplayName"), item: Box::new(cal) };
         assert!(matches!(apply(&c, &[set]), Err(StoreError::UpdatePropertyMismatch { .. })));
     }
 
@@ -535,9 +536,10 @@ mod tests {
             .push(ExtendedProperty { field: tag_field(), value: ExtendedValue::Single("rec-2".into()) });
         let value = Item::Contact(Box::new(Contact { item: base, ..Contact::default() }));
         let path = PropertyPath::Extended(tag_field());
-        let out = apply(&contact("Ann"), &[FieldUpdate::Set { path: path.clone(), item: value.clone() }]).unwrap();
+        let out =
+            apply(&contact("Ann"), &[FieldUpdate::Set { path: path.clone(), item: Box::new(value.clone()) }]).unwrap();
         assert_eq!(find_extended(&out, &tag_field()).unwrap().single(), Some("rec-2"));
-        let again = apply(&out, &[FieldUpdate::Set { path: path.clone(), item: value }]).unwrap();
+        let again = apply(&out, &[FieldUpdate::Set { path: path.clone(), item: Box::new(value) }]).unwrap();
         assert_eq!(again.base().extended_properties.len(), 1);
         let gone = apply(&again, &[FieldUpdate::Delete { path }]).unwrap();
         assert!(gone.base().extended_properties.is_empty());

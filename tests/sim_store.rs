@@ -1,0 +1,666 @@
+#![cfg(feature = "sim")]
+//! The simulator's mailbox store through its public API: Exchange's semantics for sync, updates,
+//! deletes, folders and FindItem, and a property test that a syncing client converges.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use chrono::{Duration, TimeZone, Utc};
+use exsync::ews::{
+    BaseFolderId, Contact, DeleteType, DistinguishedFolderName, ExtendedFieldUri, ExtendedProperty, ExtendedValue,
+    FolderId, Item, ItemBase, ItemId, PropertyPath, ResponseCode,
+};
+use exsync::sim::{
+    BasePoint, ConflictResolution, FieldUpdate, ItemFilter, MailboxStore, ManualClock, PageView, Store, StoreError,
+    SyncChange, SyncPage,
+};
+use proptest::prelude::*;
+
+const ALICE: &str = "alice@contoso.com";
+const BOB: &str = "bob@contoso.com";
+
+fn store() -> Store {
+    let clock = ManualClock::stepping(Utc.with_ymd_and_hms(2025, 6, 2, 9, 0, 0).unwrap(), Duration::seconds(1));
+    let mut s = Store::new(0x5eed, Arc::new(clock));
+    s.add_mailbox(ALICE, "Alice Wong").unwrap();
+    s.add_mailbox(BOB, "Bob Stone").unwrap();
+    s
+}
+
+fn alice(s: &mut Store) -> &mut MailboxStore {
+    s.mailbox_mut(ALICE).unwrap()
+}
+
+fn well_known(name: DistinguishedFolderName) -> BaseFolderId {
+    BaseFolderId::distinguished(name)
+}
+
+fn contacts() -> BaseFolderId {
+    well_known(DistinguishedFolderName::Contacts)
+}
+
+fn folder(id: FolderId) -> BaseFolderId {
+    BaseFolderId::Folder(id)
+}
+
+fn tag_field() -> ExtendedFieldUri {
+    ExtendedFieldUri::named_string("c11ff724-aa03-4555-9952-8fa248a11c3e", "exsync-record")
+}
+
+fn contact(name: &str) -> Item {
+    Item::Contact(Box::new(Contact { display_name: Some(name.into()), ..Contact::default() }))
+}
+
+fn tagged(name: &str, tag: &str) -> Item {
+    let mut item = contact(name);
+    item.base_mut()
+        .extended_properties
+        .push(ExtendedProperty { field: tag_field(), value: ExtendedValue::Single(tag.into()) });
+    item
+}
+
+fn display_name(item: &Item) -> Option<&str> {
+    match item {
+        Item::Contact(c) => c.display_name.as_deref(),
+        _ => None,
+    }
+}
+
+fn rename(to: &str) -> FieldUpdate {
+    FieldUpdate::Set { path: PropertyPath::field("contacts:DisplayName"), item: Box::new(contact(to)) }
+}
+
+fn sync(m: &MailboxStore, f: &BaseFolderId, state: Option<&str>, max: u32) -> SyncPage {
+    m.changes_since(f, state, max, &[]).unwrap()
+}
+
+/// Syncs until `IncludesLastItemInRange`; all changes and the final state.
+fn sync_all(m: &MailboxStore, f: &BaseFolderId, state: Option<&str>, max: u32) -> (Vec<SyncChange>, String) {
+    let mut state = state.map(str::to_owned);
+    let mut all = Vec::new();
+    loop {
+        let page = sync(m, f, state.as_deref(), max);
+        assert!(page.changes.len() <= max as usize);
+        all.extend(page.changes);
+        state = Some(page.sync_state);
+        if page.includes_last_item_in_range {
+            return (all, state.unwrap());
+        }
+    }
+}
+
+fn kinds(changes: &[SyncChange]) -> Vec<(&'static str, String)> {
+    changes
+        .iter()
+        .map(|c| {
+            let kind = match c {
+                SyncChange::Create(_) => "create",
+                SyncChange::Update(_) => "update",
+                SyncChange::Delete(_) => "delete",
+            };
+            (kind, c.item_id().unwrap().id.clone())
+        })
+        .collect()
+}
+
+fn code(e: StoreError) -> ResponseCode {
+    e.response_code()
+}
+
+#[test]
+fn empty_state_returns_everything_present_as_create() {
+    let mut s = store();
+    let m = alice(&mut s);
+    let a = m.create_item(&contacts(), contact("A")).unwrap();
+    let b = m.create_item(&contacts(), contact("B")).unwrap();
+    let gone = m.create_item(&contacts(), contact("C")).unwrap();
+    m.delete_item(&gone, DeleteType::HardDelete).unwrap();
+    for state in [None, Some("")] {
+        let page = sync(m, &contacts(), state, 512);
+        assert!(page.includes_last_item_in_range);
+        assert_eq!(kinds(&page.changes), vec![("create", a.id.clone()), ("create", b.id.clone())]);
+        // Items come as they are now, with their current change keys.
+        assert_eq!(page.changes[0].item_id(), Some(&a));
+    }
+}
+
+#[test]
+fn changes_collapse_per_item() {
+    let mut s = store();
+    let m = alice(&mut s);
+    let kept = m.create_item(&contacts(), contact("kept")).unwrap();
+    let doomed = m.create_item(&contacts(), contact("doomed")).unwrap();
+    let state = sync(m, &contacts(), None, 512).sync_state;
+
+    // Created, then changed twice: one Create with the latest content.
+    let fresh = m.create_item(&contacts(), contact("v1")).unwrap();
+    let fresh = m.update_item(&fresh, &[rename("v2")], ConflictResolution::AutoResolve).unwrap().item_id;
+    let fresh = m.side_door().change(&fresh, |i| i.base_mut().subject = Some("s".into())).unwrap();
+    // Created, then deleted: nothing.
+    let flash = m.create_item(&contacts(), contact("flash")).unwrap();
+    m.delete_item(&flash, DeleteType::HardDelete).unwrap();
+    // Known, changed three times: one Update.
+    let mut k = kept.clone();
+    for n in 0..3 {
+        k = m.update_item(&k, &[rename(&format!("kept {n}"))], ConflictResolution::AutoResolve).unwrap().item_id;
+    }
+    // Known, changed then deleted: one Delete.
+    let d = m.update_item(&doomed, &[rename("x")], ConflictResolution::AutoResolve).unwrap().item_id;
+    m.delete_item(&d, DeleteType::HardDelete).unwrap();
+
+    let page = sync(m, &contacts(), Some(&state), 512);
+    assert!(page.includes_last_item_in_range);
+    let got = kinds(&page.changes);
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert!(got.contains(&("create", fresh.id.clone())));
+    assert!(got.contains(&("update", kept.id.clone())));
+    assert!(got.contains(&("delete", doomed.id.clone())));
+    for c in &page.changes {
+        match c {
+            SyncChange::Create(i) => {
+                assert_eq!(display_name(i), Some("v2"));
+                assert_eq!(i.id(), Some(&fresh));
+            }
+            SyncChange::Update(i) => {
+                assert_eq!(display_name(i), Some("kept 2"));
+                assert_eq!(i.id(), Some(&k));
+            }
+            SyncChange::Delete(id) => assert_eq!(id.change_key, None),
+        }
+    }
+    // And nothing after that.
+    let after = sync(m, &contacts(), Some(&page.sync_state), 512);
+    assert!(after.changes.is_empty() && after.includes_last_item_in_range);
+}
+
+#[test]
+fn max_changes_returned_pages_the_changes() {
+    let mut s = store();
+    let m = alice(&mut s);
+    let ids: Vec<ItemId> = (0..25).map(|n| m.create_item(&contacts(), contact(&format!("c{n}"))).unwrap()).collect();
+    let p1 = sync(m, &contacts(), None, 10);
+    let p2 = sync(m, &contacts(), Some(&p1.sync_state), 10);
+    let p3 = sync(m, &contacts(), Some(&p2.sync_state), 10);
+    assert_eq!((p1.changes.len(), p2.changes.len(), p3.changes.len()), (10, 10, 5));
+    assert_eq!(
+        (p1.includes_last_item_in_range, p2.includes_last_item_in_range, p3.includes_last_item_in_range),
+        (false, false, true)
+    );
+    let got: Vec<String> =
+        [p1, p2, p3].iter().flat_map(|p| p.changes.iter().map(|c| c.item_id().unwrap().id.clone())).collect();
+    assert_eq!(got, ids.iter().map(|i| i.id.clone()).collect::<Vec<_>>());
+}
+
+#[test]
+fn paging_while_items_change_does_not_repeat_or_lose_changes() {
+    let mut s = store();
+    let m = alice(&mut s);
+    let ids: Vec<ItemId> = (0..6).map(|n| m.create_item(&contacts(), contact(&format!("c{n}"))).unwrap()).collect();
+    let p1 = sync(m, &contacts(), None, 2);
+    // The first item, already sent, changes; so does one not sent yet.
+    m.side_door().change(&ids[0], |i| i.base_mut().subject = Some("later".into())).unwrap();
+    m.side_door().change(&ids[4], |i| i.base_mut().subject = Some("later".into())).unwrap();
+    let (rest, _) = sync_all(m, &contacts(), Some(&p1.sync_state), 2);
+    let got = kinds(&rest);
+    assert_eq!(got.iter().filter(|(k, _)| *k == "create").count(), 4, "{got:?}");
+    assert!(got.contains(&("update", ids[0].id.clone())));
+    assert_eq!(got.len(), 5, "{got:?}");
+}
+
+#[test]
+fn max_changes_returned_must_be_1_to_512() {
+    let mut s = store();
+    let m = alice(&mut s);
+    for bad in [0, 513] {
+        let e = m.changes_since(&contacts(), None, bad, &[]).unwrap_err();
+        assert_eq!(e, StoreError::MaxChangesOutOfRange(bad));
+    }
+    assert!(m.changes_since(&contacts(), None, 512, &[]).is_ok());
+}
+
+#[test]
+fn an_older_state_replays() {
+    let mut s = store();
+    let m = alice(&mut s);
+    let a = m.create_item(&contacts(), contact("A")).unwrap();
+    let s1 = sync(m, &contacts(), None, 512).sync_state;
+    let b = m.create_item(&contacts(), contact("B")).unwrap();
+    m.delete_item(&a, DeleteType::MoveToDeletedItems).unwrap();
+    let first = sync(m, &contacts(), Some(&s1), 512);
+    // The client crashed before saving `first.sync_state`; meanwhile B changed.
+    let b2 = m.update_item(&b, &[rename("B2")], ConflictResolution::NeverOverwrite).unwrap().item_id;
+    let replay = sync(m, &contacts(), Some(&s1), 512);
+    assert_eq!(kinds(&first.changes), vec![("create", b.id.clone()), ("delete", a.id.clone())]);
+    assert_eq!(kinds(&replay.changes), vec![("create", b.id.clone()), ("delete", a.id.clone())]);
+    assert_eq!(replay.changes[0].item_id(), Some(&b2));
+    // The newer state still works too, and reports only B's change.
+    let newer = sync(m, &contacts(), Some(&first.sync_state), 512);
+    assert_eq!(kinds(&newer.changes), vec![("update", b.id.clone())]);
+}
+
+#[test]
+fn corrupted_or_foreign_states_are_invalid_sync_state_data() {
+    let mut s = store();
+    let contacts_state = {
+        let m = alice(&mut s);
+        m.create_item(&contacts(), contact("A")).unwrap();
+        sync(m, &contacts(), None, 1).sync_state
+    };
+    let m = s.mailbox(ALICE).unwrap();
+    let invalid = |state: &str, f: &BaseFolderId| {
+        let e = m.changes_since(f, Some(state), 10, &[]).unwrap_err();
+        assert_eq!(e, StoreError::InvalidSyncState);
+        assert_eq!(code(e), ResponseCode::ErrorInvalidSyncStateData);
+    };
+    // One changed character.
+    let mut chars: Vec<char> = contacts_state.chars().collect();
+    chars[6] = if chars[6] == 'A' { 'B' } else { 'A' };
+    invalid(&chars.into_iter().collect::<String>(), &contacts());
+    // Truncated, garbage, another folder's.
+    invalid(&contacts_state[..contacts_state.len() - 4], &contacts());
+    invalid("H4sIAAAAAAAEAO29B2AcSZYlJi9tynt/SvVK1+B0", &contacts());
+    invalid(&contacts_state, &well_known(DistinguishedFolderName::Calendar));
+    // Bob's state for his own contacts folder.
+    let bobs = sync(s.mailbox(BOB).unwrap(), &contacts(), None, 10).sync_state;
+    invalid(&bobs, &contacts());
+    // The same mailbox on a server with another seed.
+    let mut other = Store::with_system_clock(1);
+    other.add_mailbox(ALICE, "Alice").unwrap();
+    let e = other.mailbox(ALICE).unwrap().changes_since(&contacts(), Some(&contacts_state), 10, &[]).unwrap_err();
+    assert_eq!(e, StoreError::InvalidSyncState);
+    // The real one is fine.
+    assert!(m.changes_since(&contacts(), Some(&contacts_state), 10, &[]).is_ok());
+}
+
+#[test]
+fn stale_change_key_conflicts() {
+    let mut s = store();
+    let m = alice(&mut s);
+    let v1 = m.create_item(&contacts(), contact("v1")).unwrap();
+    // Someone else edits the name in Outlook.
+    let v2 = m
+        .side_door()
+        .change(&v1, |i| {
+            if let Item::Contact(c) = i {
+                c.display_name = Some("outlook".into());
+            }
+        })
+        .unwrap();
+    assert_ne!(v1.change_key, v2.change_key);
+
+    let e = m.update_item(&v1, &[rename("mine")], ConflictResolution::NeverOverwrite).unwrap_err();
+    assert_eq!(code(e), ResponseCode::ErrorIrresolvableConflict);
+    assert_eq!(display_name(m.item(&v1).unwrap()), Some("outlook"));
+    assert_eq!(m.item(&v1).unwrap().id(), Some(&v2));
+
+    let out = m.update_item(&v1, &[rename("auto")], ConflictResolution::AutoResolve).unwrap();
+    assert_eq!(out.conflicts, 1);
+    assert_eq!(display_name(m.item(&v1).unwrap()), Some("auto"));
+    let subject = FieldUpdate::Set {
+        path: PropertyPath::field("item:Subject"),
+        item: Box::new(Item::Contact(Box::new(Contact {
+            item: ItemBase { subject: Some("s".into()), ..ItemBase::default() },
+            ..Contact::default()
+        }))),
+    };
+    let out = m.update_item(&v1, &[subject], ConflictResolution::AlwaysOverwrite).unwrap();
+    assert_eq!(out.conflicts, 0, "the subject was not changed since v1");
+
+    // The current change key never conflicts; no change key means no check.
+    let cur = out.item_id;
+    let out = m.update_item(&cur, &[rename("cur")], ConflictResolution::NeverOverwrite).unwrap();
+    assert_eq!(out.conflicts, 0);
+    assert_ne!(out.item_id.change_key, cur.change_key);
+    assert!(m.update_item(&ItemId::new(cur.id.clone()), &[rename("n")], ConflictResolution::NeverOverwrite).is_ok());
+    // A change key this server never issued.
+    let bad = ItemId::with_change_key(cur.id.clone(), "CQAAABYAAAD");
+    let e = m.update_item(&bad, &[rename("x")], ConflictResolution::AlwaysOverwrite).unwrap_err();
+    assert_eq!(code(e), ResponseCode::ErrorInvalidChangeKey);
+}
+
+#[test]
+fn failed_updates_change_nothing() {
+    let mut s = store();
+    let m = alice(&mut s);
+    let id = m.create_item(&contacts(), contact("v1")).unwrap();
+    let before = m.last_change_number();
+    let bad = [rename("v2"), FieldUpdate::Delete { path: PropertyPath::field("item:DateTimeCreated") }];
+    let e = m.update_item(&id, &bad, ConflictResolution::AutoResolve).unwrap_err();
+    assert_eq!(code(e), ResponseCode::ErrorInvalidPropertySet);
+    assert_eq!(m.last_change_number(), before);
+    assert_eq!(m.item(&id).unwrap().id(), Some(&id));
+    assert_eq!(display_name(m.item(&id).unwrap()), Some("v1"));
+}
+
+#[test]
+fn missing_and_malformed_ids() {
+    let mut s = store();
+    let m = alice(&mut s);
+    let id = m.create_item(&contacts(), contact("x")).unwrap();
+    m.delete_item(&id, DeleteType::HardDelete).unwrap();
+    assert_eq!(code(m.item(&id).unwrap_err()), ResponseCode::ErrorItemNotFound);
+    assert_eq!(code(m.delete_item(&id, DeleteType::HardDelete).unwrap_err()), ResponseCode::ErrorItemNotFound);
+    let e = m.update_item(&id, &[rename("y")], ConflictResolution::AlwaysOverwrite).unwrap_err();
+    assert_eq!(code(e), ResponseCode::ErrorItemNotFound);
+    for junk in ["", "AAMkADk0", "definitely not an id", "AAMkAGI2TG93AAA="] {
+        assert_eq!(code(m.item(&ItemId::new(junk)).unwrap_err()), ResponseCode::ErrorInvalidIdMalformed, "{junk}");
+    }
+}
+
+#[test]
+fn delete_kinds() {
+    let mut s = store();
+    let m = alice(&mut s);
+    let deleted_items = well_known(DistinguishedFolderName::Deleteditems);
+    let dumpster = well_known(DistinguishedFolderName::Recoverableitemsdeletions);
+    let hard = m.create_item(&contacts(), contact("hard")).unwrap();
+    let soft = m.create_item(&contacts(), contact("soft")).unwrap();
+    let moved = m.create_item(&contacts(), contact("moved")).unwrap();
+    let contacts_state = sync(m, &contacts(), None, 512).sync_state;
+    let deleted_state = sync(m, &deleted_items, None, 512).sync_state;
+
+    m.delete_item(&hard, DeleteType::HardDelete).unwrap();
+    m.delete_item(&soft, DeleteType::SoftDelete).unwrap();
+    m.delete_item(&moved, DeleteType::MoveToDeletedItems).unwrap();
+
+    // In the source folder all three are deletions.
+    let page = sync(m, &contacts(), Some(&contacts_state), 512);
+    assert_eq!(
+        kinds(&page.changes),
+        vec![("delete", hard.id.clone()), ("delete", soft.id.clone()), ("delete", moved.id.clone())]
+    );
+    assert_eq!(m.folder(&contacts()).unwrap().total_count, 0);
+    // Only the moved one is in Deleted Items, under a new id, and shows there as a Create.
+    let in_deleted = m.items(&deleted_items).unwrap();
+    assert_eq!(in_deleted.len(), 1);
+    assert_eq!(display_name(in_deleted[0]), Some("moved"));
+    let new_id = in_deleted[0].id().unwrap().clone();
+    assert_ne!(new_id.id, moved.id);
+    let page = sync(m, &deleted_items, Some(&deleted_state), 512);
+    assert_eq!(kinds(&page.changes), vec![("create", new_id.id.clone())]);
+    // The soft-deleted one is recoverable; the hard-deleted one is gone.
+    let recoverable: Vec<Option<&str>> = m.items(&dumpster).unwrap().into_iter().map(display_name).collect();
+    assert_eq!(recoverable, vec![Some("soft")]);
+    // Old ids no longer resolve.
+    for id in [&hard, &soft, &moved] {
+        assert_eq!(code(m.item(id).unwrap_err()), ResponseCode::ErrorItemNotFound);
+    }
+}
+
+#[test]
+fn moving_between_folders_is_a_delete_and_a_create() {
+    let mut s = store();
+    let m = alice(&mut s);
+    let sub = m.create_folder(&contacts(), "Clients", Some("IPF.Contact")).unwrap();
+    let id = m.create_item(&contacts(), contact("x")).unwrap();
+    let a = sync(m, &contacts(), None, 512).sync_state;
+    let b = sync(m, &folder(sub.folder_id.clone()), None, 512).sync_state;
+    let new_id = m.move_item(&id, &folder(sub.folder_id.clone())).unwrap();
+    assert_ne!(new_id.id, id.id);
+    assert_eq!(kinds(&sync(m, &contacts(), Some(&a), 512).changes), vec![("delete", id.id.clone())]);
+    assert_eq!(kinds(&sync(m, &folder(sub.folder_id), Some(&b), 512).changes), vec![("create", new_id.id.clone())]);
+}
+
+#[test]
+fn folders_exist_once_per_parent() {
+    let mut s = store();
+    let m = alice(&mut s);
+    let clients = m.create_folder(&contacts(), "Clients", Some("IPF.Contact")).unwrap();
+    assert_eq!(clients.display_name, "Clients");
+    assert!(clients.is_contacts());
+    assert_eq!(
+        clients.parent_folder_id.as_ref().unwrap().id,
+        m.folder_id(DistinguishedFolderName::Contacts).unwrap().id
+    );
+    let e = m.create_folder(&contacts(), "clients", Some("IPF.Contact")).unwrap_err();
+    assert_eq!(e, StoreError::FolderExists { name: "clients".into() });
+    assert_eq!(code(e), ResponseCode::ErrorFolderExists);
+    // The same name elsewhere is fine; so is a child of the new folder.
+    let cal_clients = m.create_folder(&well_known(DistinguishedFolderName::Calendar), "Clients", None).unwrap();
+    assert_ne!(cal_clients.folder_id.id, clients.folder_id.id);
+    m.create_folder(&folder(clients.folder_id.clone()), "VIP", Some("IPF.Contact")).unwrap();
+
+    let found = m.find_folder(&contacts(), "CLIENTS").unwrap().unwrap();
+    assert_eq!(found.folder_id.id, clients.folder_id.id);
+    assert_eq!(found.child_folder_count, 1);
+    assert!(m.find_folder(&contacts(), "Suppliers").unwrap().is_none());
+    let deep: Vec<String> = m.child_folders(&contacts(), true).unwrap().into_iter().map(|f| f.display_name).collect();
+    assert_eq!(deep, vec!["Clients", "VIP"]);
+    assert_eq!(m.child_folders(&contacts(), false).unwrap().len(), 1);
+    assert_eq!(m.folder(&contacts()).unwrap().child_folder_count, 1);
+    // By id, the folder is the same one.
+    assert_eq!(m.folder(&folder(clients.folder_id.clone())).unwrap().display_name, "Clients");
+    // A folder id with a missing folder number / of another mailbox.
+    let bobs = s.mailbox(BOB).unwrap().folder_id(DistinguishedFolderName::Contacts).unwrap();
+    let e = s.mailbox(ALICE).unwrap().folder(&folder(bobs)).unwrap_err();
+    assert_eq!(code(e), ResponseCode::ErrorAccessDenied);
+}
+
+#[test]
+fn contacts_only_in_contact_folders() {
+    let mut s = store();
+    let m = alice(&mut s);
+    let e = m.create_item(&well_known(DistinguishedFolderName::Calendar), contact("x")).unwrap_err();
+    assert_eq!(code(e), ResponseCode::ErrorCannotCreateContactInNonContactFolder);
+    let plain =
+        m.create_folder(&well_known(DistinguishedFolderName::Msgfolderroot), "Plain", Some("IPF.Note")).unwrap();
+    let e = m.create_item(&folder(plain.folder_id), contact("x")).unwrap_err();
+    assert_eq!(code(e), ResponseCode::ErrorCannotCreateContactInNonContactFolder);
+    let e = m.create_item(&contacts(), Item::CalendarItem(Box::default())).unwrap_err();
+    assert_eq!(code(e), ResponseCode::ErrorCannotCreateCalendarItemInNonCalendarFolder);
+    assert!(m.create_item(&well_known(DistinguishedFolderName::Calendar), Item::CalendarItem(Box::default())).is_ok());
+}
+
+#[test]
+fn find_items_by_extended_property_with_paging() {
+    let mut s = store();
+    let m = alice(&mut s);
+    for n in 0..7 {
+        m.create_item(&contacts(), tagged(&format!("c{n}"), if n % 2 == 0 { "even" } else { "odd" })).unwrap();
+    }
+    m.create_item(&contacts(), contact("untagged")).unwrap();
+    let sub = m.create_folder(&contacts(), "Sub", Some("IPF.Contact")).unwrap();
+    m.create_item(&folder(sub.folder_id), tagged("elsewhere", "even")).unwrap();
+    let even = ItemFilter::ExtendedEquals { field: tag_field(), value: "EVEN".into() };
+
+    let p1 = m.find_items(&contacts(), &even, &PageView::first(3)).unwrap();
+    assert_eq!(p1.total_items_in_view, 4);
+    assert_eq!(p1.items.iter().map(display_name).collect::<Vec<_>>(), vec![Some("c0"), Some("c2"), Some("c4")]);
+    assert_eq!(p1.indexing_offset, 3);
+    assert!(!p1.includes_last_item_in_range);
+    let p2 = m.find_items(&contacts(), &even, &PageView::at(p1.indexing_offset, 3)).unwrap();
+    assert_eq!(p2.items.iter().map(display_name).collect::<Vec<_>>(), vec![Some("c6")]);
+    assert!(p2.includes_last_item_in_range);
+    assert_eq!(p2.indexing_offset, 4);
+
+    let last_two =
+        m.find_items(&contacts(), &even, &PageView { offset: 0, max_entries: Some(2), base_point: BasePoint::End });
+    assert_eq!(last_two.unwrap().items.iter().map(display_name).collect::<Vec<_>>(), vec![Some("c4"), Some("c6")]);
+
+    let tagged_any = m.find_items(&contacts(), &ItemFilter::ExtendedExists(tag_field()), &PageView::default()).unwrap();
+    assert_eq!(tagged_any.total_items_in_view, 7);
+    let untagged = ItemFilter::Not(Box::new(ItemFilter::ExtendedExists(tag_field())));
+    assert_eq!(m.find_items(&contacts(), &untagged, &PageView::default()).unwrap().items.len(), 1);
+
+    // Deleted items drop out; a re-tag through UpdateItem is found by its new value.
+    let c0 = p1.items[0].id().unwrap().clone();
+    m.delete_item(&c0, DeleteType::MoveToDeletedItems).unwrap();
+    let c2 = p1.items[1].id().unwrap().clone();
+    let retag =
+        FieldUpdate::Set { path: PropertyPath::Extended(tag_field()), item: Box::new(tagged("ignored", "rec-42")) };
+    m.update_item(&c2, &[retag], ConflictResolution::AutoResolve).unwrap();
+    assert_eq!(m.find_items(&contacts(), &even, &PageView::default()).unwrap().total_items_in_view, 2);
+    let rec = ItemFilter::ExtendedEquals { field: tag_field(), value: "rec-42".into() };
+    let hit = m.find_items(&contacts(), &rec, &PageView::default()).unwrap();
+    assert_eq!(hit.items.len(), 1);
+    assert_eq!(hit.items[0].id().unwrap().id, c2.id);
+}
+
+#[test]
+fn ignored_items_are_not_reported_back() {
+    let mut s = store();
+    let m = alice(&mut s);
+    let a = m.create_item(&contacts(), contact("a")).unwrap();
+    let b = m.create_item(&contacts(), contact("b")).unwrap();
+    let state = sync(m, &contacts(), None, 512).sync_state;
+    // The client changes A itself; someone else changes B.
+    let a2 = m.update_item(&a, &[rename("a2")], ConflictResolution::NeverOverwrite).unwrap().item_id;
+    m.side_door().change(&b, |i| i.base_mut().subject = Some("x".into())).unwrap();
+    let page = m.changes_since(&contacts(), Some(&state), 512, &[a2]).unwrap();
+    assert_eq!(kinds(&page.changes), vec![("update", b.id.clone())]);
+    // A's change counts as seen from then on.
+    assert!(sync(m, &contacts(), Some(&page.sync_state), 512).changes.is_empty());
+}
+
+#[test]
+fn side_door_changes_are_tracked_like_ews_ones() {
+    let mut s = store();
+    let m = alice(&mut s);
+    let state = sync(m, &contacts(), None, 512).sync_state;
+    let mut door = m.side_door();
+    let a = door.create(&contacts(), contact("a")).unwrap();
+    let b = door.create(&contacts(), contact("b")).unwrap();
+    let state2 = sync(door.mailbox(), &contacts(), Some(&state), 512).sync_state;
+    let a2 = door.change(&a, |i| i.base_mut().categories = Some(vec!["Red".into()])).unwrap();
+    door.delete(&b).unwrap();
+    assert!(door.change(&a2, |i| *i = Item::CalendarItem(Box::default())).is_err());
+    let page = sync(m, &contacts(), Some(&state2), 512);
+    assert_eq!(kinds(&page.changes), vec![("update", a.id.clone()), ("delete", b.id.clone())]);
+    assert_eq!(m.item(&a2).unwrap().base().categories.as_deref(), Some(&["Red".to_owned()][..]));
+}
+
+// ------------------------------------------------------------------------------------ property test
+
+#[derive(Debug, Clone)]
+enum Op {
+    /// Create in the synced folder (or in the other folder).
+    Create { elsewhere: bool },
+    /// Change the n-th item (by EWS or through the side door).
+    Change { pick: usize, by_ews: bool },
+    /// Delete the n-th item.
+    Delete { pick: usize, how: u8 },
+    /// Move the n-th item of the other folder into the synced one, or out of it.
+    Move { pick: usize, inward: bool },
+    /// The client syncs one page of this size and commits.
+    Sync { max: u32 },
+    /// The client crashes and comes back at one of its earlier commits.
+    Crash { back: usize },
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        3 => any::<bool>().prop_map(|elsewhere| Op::Create { elsewhere }),
+        3 => (any::<usize>(), any::<bool>()).prop_map(|(pick, by_ews)| Op::Change { pick, by_ews }),
+        2 => (any::<usize>(), 0u8..3).prop_map(|(pick, how)| Op::Delete { pick, how }),
+        2 => (any::<usize>(), any::<bool>()).prop_map(|(pick, inward)| Op::Move { pick, inward }),
+        4 => (1u32..6).prop_map(|max| Op::Sync { max }),
+        1 => (1usize..4).prop_map(|back| Op::Crash { back }),
+    ]
+}
+
+/// A sync client's committed state: its sync state and the items it holds (id → change key).
+type Commit = (Option<String>, BTreeMap<String, Option<String>>);
+
+/// Applies one page to a copy of `items`, insisting on Exchange's contract: a Create is for an item
+/// the client lacks, an Update or Delete for one it has.
+fn apply_page(
+    items: &BTreeMap<String, Option<String>>,
+    page: &SyncPage,
+) -> Result<BTreeMap<String, Option<String>>, TestCaseError> {
+    let mut next = items.clone();
+    let mut seen = BTreeSet::new();
+    for c in &page.changes {
+        let id = c.item_id().unwrap();
+        prop_assert!(seen.insert(id.id.clone()), "two changes for one item in a page");
+        match c {
+            SyncChange::Create(_) => {
+                prop_assert!(!next.contains_key(&id.id), "Create for an item the client has");
+                next.insert(id.id.clone(), id.change_key.clone());
+            }
+            SyncChange::Update(_) => {
+                prop_assert!(next.contains_key(&id.id), "Update for an item the client lacks");
+                next.insert(id.id.clone(), id.change_key.clone());
+            }
+            SyncChange::Delete(_) => {
+                prop_assert!(next.remove(&id.id).is_some(), "Delete for an item the client lacks");
+            }
+        }
+    }
+    Ok(next)
+}
+
+fn store_items(m: &MailboxStore, f: &BaseFolderId) -> BTreeMap<String, Option<String>> {
+    m.items(f).unwrap().into_iter().map(|i| (i.id().unwrap().id.clone(), i.id().unwrap().change_key.clone())).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_syncing_client_converges(ops in proptest::collection::vec(op(), 1..80), final_max in 1u32..8) {
+        let mut s = store();
+        let m = alice(&mut s);
+        let synced = contacts();
+        let other = folder(m.create_folder(&contacts(), "Other", Some("IPF.Contact")).unwrap().folder_id);
+        let mut history: Vec<Commit> = vec![(None, BTreeMap::new())];
+        let mut n = 0;
+        for op in ops {
+            let here: Vec<ItemId> = m.items(&synced).unwrap().iter().map(|i| i.id().unwrap().clone()).collect();
+            let there: Vec<ItemId> = m.items(&other).unwrap().iter().map(|i| i.id().unwrap().clone()).collect();
+            match op {
+                Op::Create { elsewhere } => {
+                    n += 1;
+                    let f = if elsewhere { &other } else { &synced };
+                    m.create_item(f, contact(&format!("c{n}"))).unwrap();
+                }
+                Op::Change { pick, by_ews } if !here.is_empty() => {
+                    let id = &here[pick % here.len()];
+                    n += 1;
+                    if by_ews {
+                        m.update_item(id, &[rename(&format!("r{n}"))], ConflictResolution::NeverOverwrite).unwrap();
+                    } else {
+                        m.side_door().change(id, |i| i.base_mut().subject = Some(format!("s{n}"))).unwrap();
+                    }
+                }
+                Op::Delete { pick, how } if !here.is_empty() => {
+                    let how = [DeleteType::HardDelete, DeleteType::SoftDelete, DeleteType::MoveToDeletedItems][how as usize];
+                    m.delete_item(&here[pick % here.len()], how).unwrap();
+                }
+                Op::Move { pick, inward: true } if !there.is_empty() => {
+                    m.move_item(&there[pick % there.len()], &synced).unwrap();
+                }
+                Op::Move { pick, inward: false } if !here.is_empty() => {
+                    m.move_item(&here[pick % here.len()], &other).unwrap();
+                }
+                Op::Sync { max } => {
+                    let (state, items) = history.last().unwrap().clone();
+                    let page = m.changes_since(&synced, state.as_deref(), max, &[]).unwrap();
+                    prop_assert!(page.changes.len() <= max as usize);
+                    let items = apply_page(&items, &page)?;
+                    history.push((Some(page.sync_state), items));
+                }
+                Op::Crash { back } => {
+                    let keep = history.len().saturating_sub(back).max(1);
+                    history.truncate(keep);
+                }
+                _ => {}
+            }
+        }
+        // Sync to the end: the client then holds exactly the folder's items and change keys.
+        let (mut state, mut items) = history.pop().unwrap();
+        let mut pages = 0;
+        loop {
+            let page = m.changes_since(&synced, state.as_deref(), final_max, &[]).unwrap();
+            items = apply_page(&items, &page)?;
+            state = Some(page.sync_state);
+            pages += 1;
+            prop_assert!(pages < 1000, "sync does not finish");
+            if page.includes_last_item_in_range {
+                break;
+            }
+        }
+        prop_assert_eq!(&items, &store_items(m, &synced));
+        let idle = m.changes_since(&synced, state.as_deref(), 512, &[]).unwrap();
+        prop_assert!(idle.changes.is_empty() && idle.includes_last_item_in_range);
+    }
+}
