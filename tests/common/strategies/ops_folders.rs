@@ -14,6 +14,8 @@ use proptest::option;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 use exsync::ews::*;
 
@@ -686,8 +688,20 @@ pub fn generate<S: Strategy>(strategy: &S, n: usize) -> Vec<S::Value> {
     (0..n).map(|_| strategy.new_tree(&mut runner).unwrap().current()).collect()
 }
 
-/// `parse(serialize(req)) == req`, leniently and strictly.
-pub fn check_request_round_trip<O: Operation + PartialEq>(op: O, who: String) -> Result<(), TestCaseError> {
+/// The value survives JSON (the serde form the types are printed in).
+pub fn check_json_round_trip<T: Serialize + DeserializeOwned + PartialEq + Debug>(v: &T) -> Result<(), TestCaseError> {
+    let json = serde_json::to_string(v).map_err(|e| TestCaseError::fail(format!("to JSON: {e}")))?;
+    let back: T = serde_json::from_str(&json).map_err(|e| TestCaseError::fail(format!("from JSON: {e}\n{json}")))?;
+    prop_assert_eq!(&back, v, "{}", json);
+    Ok(())
+}
+
+/// `parse(serialize(req)) == req`, leniently and strictly; the operation also survives JSON.
+pub fn check_request_round_trip<O: Operation + PartialEq + Serialize + DeserializeOwned>(
+    op: O,
+    who: String,
+) -> Result<(), TestCaseError> {
+    check_json_round_trip(&op)?;
     let req = Request::new(RequestHeader::impersonating(ExchangeVersion::Exchange2016, who), op);
     let xml = req.to_xml_string();
     let lenient = Request::<O>::parse(&xml).map_err(|e| TestCaseError::fail(format!("{e}\n{xml}")))?;
@@ -698,11 +712,14 @@ pub fn check_request_round_trip<O: Operation + PartialEq>(op: O, who: String) ->
     Ok(())
 }
 
-/// `Response::parse(serialize(resp)) == resp`.
+/// `Response::parse(serialize(resp)) == resp`; the operation's answer also survives JSON.
 pub fn check_response_round_trip<O: Operation>(resp: Response<O::Response>) -> Result<(), TestCaseError>
 where
-    O::Response: PartialEq,
+    O::Response: PartialEq + Serialize + DeserializeOwned,
 {
+    if let ResponseBody::Message(b) = &resp.body {
+        check_json_round_trip(b)?;
+    }
     let xml = resp.to_xml_string(&O::response_name());
     let back = Request::<O>::parse_response(&xml).map_err(|e| TestCaseError::fail(format!("{e}\n{xml}")))?;
     prop_assert_eq!(&back, &resp, "{}", xml);
