@@ -46,6 +46,10 @@ fn collect_codes(v: &Value, out: &mut Vec<ResponseCode>) {
 const BROKEN_AS_PUBLISHED: &[(&str, &str)] = &[
     ("GetItem/msdocs-verifying-the-results-of-an-ews-or-ews-managed-api-call-resp-2.xml", "a bare s:Body, no envelope"),
     ("CreateItem/msdocs-send-email-messages-req.xml", "RequestServerVersion typo \"Exchange207_SP1\""),
+    (
+        "errors/evo-ex2010sp2-create-folder-with-invalid-distinguished-parent-id-CreateFolder-req.xml",
+        "a deliberately invalid DistinguishedFolderId (the request of an error test)",
+    ),
 ];
 
 #[test]

@@ -23,15 +23,18 @@ pub mod envelope;
 pub mod extended_property;
 pub mod fault;
 mod field_uris;
+pub mod folder;
 pub mod ids;
 pub mod item;
 pub mod mailbox;
 pub mod namespaces;
 pub mod operation;
 pub mod ops;
+pub mod paging;
 pub mod path;
 pub mod response;
 pub mod response_code;
+pub mod restriction;
 pub mod shape;
 pub mod timezone;
 
@@ -44,16 +47,24 @@ pub use envelope::{
 };
 pub use extended_property::{ExtendedProperty, ExtendedValue};
 pub use fault::SoapFault;
+pub use folder::{
+    CalendarFolder, CalendarPermissionReadAccess, ContactsFolder, EffectiveRights, Folder, FolderBase, FolderInfo,
+    GenericFolder, OtherFolder, PermissionReadAccess,
+};
 pub use ids::{BaseFolderId, DistinguishedFolderId, DistinguishedFolderName, FolderId, ItemId};
 pub use item::{Body, BodyType, Importance, Item, ItemBase, OtherItem, Sensitivity};
 pub use mailbox::{Mailbox, MailboxType};
 pub use operation::Operation;
 pub use ops::*;
+pub use paging::{CalendarView, ContactsView, FindPaging, FractionalPageView, IndexBasePoint, IndexedPageView};
 pub use path::{
     DictionaryUri, DistinguishedPropertySet, ExtendedFieldUri, FieldUri, MapiPropertyType, PropertyKey, PropertyPath,
     PropertySet,
 };
 pub use response::{MessageXml, MessageXmlEntry, ResponseClass, ResponseMessage, ResponseStatus};
 pub use response_code::ResponseCode;
+pub use restriction::{
+    ComparisonOperator, ContainmentComparison, ContainmentMode, FieldUriOrConstant, Restriction, SearchExpression,
+};
 pub use shape::{BaseShape, BodyTypeResponse, FolderShape, ItemShape};
 pub use timezone::TimeZoneDefinition;

@@ -2,4 +2,5 @@
 #![allow(dead_code)]
 
 pub mod base;
+pub mod ops_folders;
 pub mod ops_items;
