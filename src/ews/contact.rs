@@ -4,7 +4,8 @@
 //! The fields are those of `ContactItemType` common to the current schema and the Exchange 2010
 //! SP2 one, written in schema order after the [`ItemBase`] fields. Elements only newer schemas
 //! define (`AbchEmailAddresses`, `AccountName`, … `ConversationGuid`) are skipped when reading
-//! leniently and refused when strict. Notes and categories are the item's
+//! leniently and refused when strict; so are dictionary entries under a key the schema does not
+//! list (a wrong value anywhere else is an error in both modes). Notes and categories are the item's
 //! [`Body`](super::item::Body) and [`categories`](ItemBase::categories).
 //!
 //! ```
@@ -40,6 +41,7 @@ use super::datetime::EwsDateTime;
 use super::envelope::ExchangeVersion;
 use super::item::{Item, ItemBase, read_strings, write_strings};
 use super::mailbox::{Mailbox, MailboxType, read_single_mailbox, write_single_mailbox};
+use super::path::{DistinguishedPropertySet, PropertyKey, PropertySet};
 
 xml_enum! {
     /// How Exchange composes a contact's `FileAs` from its names (`FileAsMappingType`).
@@ -361,12 +363,7 @@ impl Contact {
     pub fn with_name(given_name: impl Into<String>, surname: impl Into<String>) -> Self {
         let (given, surname) = (given_name.into(), surname.into());
         let display = format!("{given} {surname}").trim().to_owned();
-        Contact {
-            display_name: Some(display),
-            given_name: Some(given),
-            surname: Some(surname),
-            ..Contact::default()
-        }
+        Contact { display_name: Some(display), given_name: Some(given), surname: Some(surname), ..Contact::default() }
     }
 
     /// The e-mail entry under `key` (the first, should the server send it twice).
@@ -497,13 +494,22 @@ impl Contact {
         i.last_modified_time = None;
     }
 
-    /// Drops what a request written for `version` cannot carry: up to Exchange 2010 SP2, the phone
+    /// Drops what a request written for `version` cannot carry. Up to Exchange 2010 SP2: the phone
     /// keys `BusinessMobile`, `IPPhone`, `Mms` and `Msn` (their entries are removed), the mailbox
-    /// types `GroupMailbox` and `ImplicitContact` and the mailboxes' `OriginalDisplayName`.
+    /// types `GroupMailbox` and `ImplicitContact`, the mailboxes' `OriginalDisplayName`, and of the
+    /// item fields the body's `IsTruncated` and extended properties in the `Sharing` property set.
     pub fn retain_supported(&mut self, version: ExchangeVersion) {
         if !is_2010_sp2_or_older(version) {
             return;
         }
+        if let Some(b) = &mut self.item.body {
+            b.is_truncated = None;
+        }
+        let sharing = PropertySet::Distinguished(DistinguishedPropertySet::Sharing);
+        self.item.extended_properties.retain(|p| match &p.field.key {
+            PropertyKey::Name(set, _) | PropertyKey::Id(set, _) => *set != sharing,
+            PropertyKey::Tag(_) => true,
+        });
         self.phone_numbers.retain(|p| p.key.is_supported_by(version));
         let old_type = |t: &mut Option<MailboxType>| {
             if matches!(t, Some(MailboxType::GroupMailbox | MailboxType::ImplicitContact)) {

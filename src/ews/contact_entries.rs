@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::xml::{Element, XmlError, XmlErrorKind, XmlReader, XmlValue, XmlWriter, xml_enum};
+use crate::xml::{Element, XmlError, XmlReader, XmlValue, XmlWriter, xml_enum};
 
 use super::envelope::ExchangeVersion;
 use super::mailbox::MailboxType;
@@ -91,7 +91,10 @@ impl PhoneNumberKey {
     /// Whether a request written for `version` may carry this key: `BusinessMobile`, `IPPhone`,
     /// `Mms` and `Msn` are refused up to Exchange 2010 SP2.
     pub fn is_supported_by(&self, version: ExchangeVersion) -> bool {
-        let later = matches!(self, PhoneNumberKey::BusinessMobile | PhoneNumberKey::IpPhone | PhoneNumberKey::Mms | PhoneNumberKey::Msn);
+        let later = matches!(
+            self,
+            PhoneNumberKey::BusinessMobile | PhoneNumberKey::IpPhone | PhoneNumberKey::Mms | PhoneNumberKey::Msn
+        );
         !later || !is_2010_sp2_or_older(version)
     }
 }
@@ -239,24 +242,29 @@ impl PhysicalAddress {
     }
 }
 
-/// The key of a dictionary entry, read from its required `Key` attribute.
-fn read_key<'a, K: XmlValue>(r: &XmlReader<'a>, el: &Element<'a>) -> Result<K, XmlError> {
-    r.attr_value(el, "Key")?.ok_or_else(|| r.error_on(el, XmlErrorKind::MissingAttribute("Key")))
-}
-
-/// Reads a dictionary element: its `t:Entry` children, each with `entry`. In strict mode a
-/// dictionary without entries is an error (the schema asks for at least one).
-fn read_dictionary<'a, T>(
+/// Reads a dictionary element: its `t:Entry` children, each with `entry` given the entry's key.
+///
+/// A key names an entry the way an element name names a field, so an entry under a key this
+/// version does not know is treated like an unknown element: skipped when lenient (a newer server,
+/// or one lax about its input, does not make the whole contact unreadable), an error when strict. A
+/// missing `Key` is an error in both modes. In strict mode a dictionary without entries is an error
+/// too (the schema asks for at least one).
+fn read_dictionary<'a, K: XmlValue, T>(
     r: &mut XmlReader<'a>,
     el: &Element<'a>,
-    mut entry: impl FnMut(&mut XmlReader<'a>, &Element<'a>) -> Result<T, XmlError>,
+    mut entry: impl FnMut(&mut XmlReader<'a>, &Element<'a>, K) -> Result<T, XmlError>,
 ) -> Result<Vec<T>, XmlError> {
     let mut out = Vec::new();
     while let Some(c) = r.next_child(el)? {
-        if c.name() == "Entry" {
-            out.push(entry(r, &c)?);
-        } else {
+        if c.name() != "Entry" {
             r.unknown(&c)?;
+            continue;
+        }
+        let key = r.required_attr(&c, "Key")?;
+        match K::parse_xml(&key) {
+            Some(k) => out.push(entry(r, &c, k)?),
+            None if r.is_strict() => return Err(r.invalid(&c, &key, K::EXPECTED)),
+            None => r.skip(&c)?,
         }
     }
     if out.is_empty() && r.is_strict() {
@@ -266,8 +274,7 @@ fn read_dictionary<'a, T>(
 }
 
 pub(crate) fn read_email_addresses<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Vec<EmailAddress>, XmlError> {
-    read_dictionary(r, el, |r, e| {
-        let key = read_key(r, e)?;
+    read_dictionary(r, el, |r, e, key| {
         let name = r.attr(e, "Name")?;
         let routing_type = r.attr(e, "RoutingType")?;
         let mailbox_type = r.attr_value(e, "MailboxType")?;
@@ -277,25 +284,19 @@ pub(crate) fn read_email_addresses<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) 
 }
 
 pub(crate) fn read_phone_numbers<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Vec<PhoneNumber>, XmlError> {
-    read_dictionary(r, el, |r, e| {
-        let key = read_key(r, e)?;
-        Ok(PhoneNumber { key, number: r.text(e)?.into_owned() })
-    })
+    read_dictionary(r, el, |r, e, key| Ok(PhoneNumber { key, number: r.text(e)?.into_owned() }))
 }
 
 pub(crate) fn read_im_addresses<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Vec<ImAddress>, XmlError> {
-    read_dictionary(r, el, |r, e| {
-        let key = read_key(r, e)?;
-        Ok(ImAddress { key, address: r.text(e)?.into_owned() })
-    })
+    read_dictionary(r, el, |r, e, key| Ok(ImAddress { key, address: r.text(e)?.into_owned() }))
 }
 
 pub(crate) fn read_physical_addresses<'a>(
     r: &mut XmlReader<'a>,
     el: &Element<'a>,
 ) -> Result<Vec<PhysicalAddress>, XmlError> {
-    read_dictionary(r, el, |r, e| {
-        let mut a = PhysicalAddress::new(read_key(r, e)?);
+    read_dictionary(r, el, |r, e, key| {
+        let mut a = PhysicalAddress::new(key);
         while let Some(c) = r.next_child(e)? {
             match c.name().parse::<PhysicalAddressPart>() {
                 Ok(part) => *a.part_mut(part) = Some(r.value(&c)?),

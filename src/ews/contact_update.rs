@@ -266,10 +266,8 @@ impl ContactField {
 
     /// The property path naming this field in `UpdateItem`, `GetItem` shapes and restrictions.
     pub fn path(&self) -> PropertyPath {
-        let indexed = |field_uri: DictionaryUri, index: &str| PropertyPath::Indexed {
-            field_uri,
-            field_index: index.to_owned(),
-        };
+        let indexed =
+            |field_uri: DictionaryUri, index: &str| PropertyPath::Indexed { field_uri, field_index: index.to_owned() };
         match self {
             ContactField::EmailAddress(k) => indexed(DictionaryUri::EmailAddress, k.as_str()),
             ContactField::PhysicalAddress(k, p) => indexed(p.dictionary_uri(), k.as_str()),
@@ -378,7 +376,9 @@ impl ContactField {
             ContactField::PhoneNumber(k) => {
                 entry(&a.phone_numbers, *k, |e| e.key) == entry(&b.phone_numbers, *k, |e| e.key)
             }
-            ContactField::ImAddress(k) => entry(&a.im_addresses, *k, |e| e.key) == entry(&b.im_addresses, *k, |e| e.key),
+            ContactField::ImAddress(k) => {
+                entry(&a.im_addresses, *k, |e| e.key) == entry(&b.im_addresses, *k, |e| e.key)
+            }
             ContactField::PhysicalAddress(k, p) => {
                 a.address(*k).and_then(|x| x.part(*p)) == b.address(*k).and_then(|x| x.part(*p))
             }
@@ -448,7 +448,10 @@ mod tests {
         assert_eq!(changed, vec![home_city.clone(), work_street.clone()]);
         assert_eq!(home_city.extract(&new), None);
         let item = work_street.extract(&new).unwrap();
-        assert_eq!(item.physical_addresses, vec![PhysicalAddress::new(PhysicalAddressKey::Business).with(PhysicalAddressPart::Street, "1 Main St")]);
+        assert_eq!(
+            item.physical_addresses,
+            vec![PhysicalAddress::new(PhysicalAddressKey::Business).with(PhysicalAddressPart::Street, "1 Main St")]
+        );
 
         // Applying the changes to the old contact gives the new one (the emptied home address goes).
         let mut applied = old.clone();

@@ -39,8 +39,8 @@ pub mod timezone;
 pub use calendar_item::CalendarItem;
 pub use contact::{CompleteName, Contact, ContactSource, FileAsMapping, PhysicalAddressIndex};
 pub use contact_entries::{
-    EmailAddress, EmailAddressKey, ImAddress, ImAddressKey, PhoneNumber, PhoneNumberKey, PhysicalAddress, PhysicalAddressKey,
-    PhysicalAddressPart,
+    EmailAddress, EmailAddressKey, ImAddress, ImAddressKey, PhoneNumber, PhoneNumberKey, PhysicalAddress,
+    PhysicalAddressKey, PhysicalAddressPart,
 };
 pub use contact_update::{ContactField, changed_fields};
 pub use datetime::{EwsDate, EwsDateTime};
