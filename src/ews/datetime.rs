@@ -153,7 +153,8 @@ mod tests {
 
     #[test]
     fn date_times_as_exchange_writes_them() {
-        for s in ["2006-11-02T14:00:00Z", "2017-09-29T16:00:00-07:00", "2006-10-26T21:32:52", "2013-10-14T18:00:00.5Z"]
+        for s in
+            ["2006-11-02T14:00:00Z", "2017-09-29T16:00:00-07:00", "2006-10-26T21:32:52", "2013-10-14T18:00:00.500Z"]
         {
             let v = EwsDateTime::parse(s).unwrap();
             assert_eq!(v.to_string(), s);

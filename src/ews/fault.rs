@@ -25,6 +25,12 @@ pub struct SoapFault {
     /// `detail/Message`, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// `detail/Line` (Exchange 2007 puts a schema error's line here), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    /// `detail/Position` (Exchange 2007), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<u64>,
     /// `detail/MessageXml`, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_xml: Option<MessageXml>,
@@ -40,6 +46,20 @@ impl SoapFault {
         ResponseCode::parse(local)
     }
 
+    /// Line and position of the request's schema violation (`ErrorSchemaValidation`), from
+    /// `MessageXml` (Exchange 2010+) or the detail's `Line`/`Position` (Exchange 2007).
+    pub fn schema_position(&self) -> Option<(u64, u64)> {
+        self.message_xml.as_ref().and_then(MessageXml::schema_position).or(match (self.line, self.position) {
+            (Some(l), Some(p)) => Some((l, p)),
+            _ => None,
+        })
+    }
+
+    /// `BackOffMilliseconds` of a throttling fault.
+    pub fn back_off_milliseconds(&self) -> Option<u64> {
+        self.message_xml.as_ref().and_then(MessageXml::back_off_milliseconds)
+    }
+
     /// A fault as Exchange writes it for an EWS error code.
     pub fn ews(code: ResponseCode, text: impl Into<String>, message_xml: Option<MessageXml>) -> Self {
         let text = text.into();
@@ -49,6 +69,8 @@ impl SoapFault {
             fault_actor: None,
             response_code: Some(code),
             message: Some(text),
+            line: None,
+            position: None,
             message_xml,
         }
     }
@@ -69,7 +91,12 @@ impl ToXml for SoapFault {
         w.end("faultcode");
         w.text_element("faultstring", &self.fault_string);
         w.opt_value("faultactor", &self.fault_actor);
-        if self.response_code.is_some() || self.message.is_some() || self.message_xml.is_some() {
+        let has_detail = self.response_code.is_some()
+            || self.message.is_some()
+            || self.line.is_some()
+            || self.position.is_some()
+            || self.message_xml.is_some();
+        if has_detail {
             w.start("detail", &[]);
             if let Some(c) = &self.response_code {
                 w.start("e:ResponseCode", &[("xmlns:e", Some(namespaces::ERRORS))]);
@@ -80,6 +107,13 @@ impl ToXml for SoapFault {
                 w.start("e:Message", &[("xmlns:e", Some(namespaces::ERRORS))]);
                 w.text(m);
                 w.end("e:Message");
+            }
+            for (el, v) in [("e:Line", self.line), ("e:Position", self.position)] {
+                if let Some(v) = v {
+                    w.start(el, &[("xmlns:e", Some(namespaces::ERRORS))]);
+                    w.text(&v.to_string());
+                    w.end(el);
+                }
             }
             w.opt("t:MessageXml", &self.message_xml);
             w.end("detail");
@@ -96,6 +130,8 @@ impl FromXml for SoapFault {
             fault_actor: None,
             response_code: None,
             message: None,
+            line: None,
+            position: None,
             message_xml: None,
         };
         while let Some(c) = r.next_child(el)? {
@@ -108,6 +144,8 @@ impl FromXml for SoapFault {
                         match d.name() {
                             "ResponseCode" => f.response_code = Some(r.value(&d)?),
                             "Message" => f.message = Some(r.value(&d)?),
+                            "Line" => f.line = Some(r.value(&d)?),
+                            "Position" => f.position = Some(r.value(&d)?),
                             "MessageXml" => f.message_xml = Some(MessageXml::from_xml(r, &d)?),
                             _ => r.unknown(&d)?,
                         }

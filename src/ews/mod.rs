@@ -20,6 +20,7 @@ pub mod contact;
 pub mod contact_entries;
 pub mod contact_update;
 pub mod datetime;
+pub mod decode;
 pub mod envelope;
 pub mod extended_property;
 pub mod fault;

@@ -140,7 +140,14 @@ impl<'a> XmlReader<'a> {
 
     /// An error naming an element (its start position is used).
     pub fn error_on(&self, el: &Element<'_>, kind: XmlErrorKind) -> XmlError {
-        self.error_at(el.pos, kind)
+        let mut e = self.error_at(el.pos, kind);
+        if !self.is_open(el) {
+            if !e.path.ends_with('/') {
+                e.path.push('/');
+            }
+            e.path.push_str(el.qname);
+        }
+        e
     }
 
     /// An "invalid value" error for `value` in element `el`.
@@ -504,3 +511,100 @@ macro_rules! int_value {
     )*};
 }
 int_value!(i32 => "an integer", u32 => "a non-negative integer", i64 => "an integer", u64 => "a non-negative integer");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_joins_references_cdata_and_pieces() {
+        let xml = "<a>x &amp; y &#x20AC; <![CDATA[<raw>]]> &lt;z&gt;</a>";
+        let mut r = XmlReader::new(xml).unwrap();
+        let root = r.root().unwrap();
+        assert_eq!(r.text(&root).unwrap(), "x & y € <raw> <z>");
+        r.finish().unwrap();
+    }
+
+    #[test]
+    fn plain_text_is_borrowed() {
+        let xml = "<a>plain</a>";
+        let mut r = XmlReader::new(xml).unwrap();
+        let root = r.root().unwrap();
+        assert!(matches!(r.text(&root).unwrap(), Cow::Borrowed("plain")));
+    }
+
+    #[test]
+    fn children_not_consumed_are_skipped() {
+        let xml = "<a><b><c>1</c><d/></b><e>2</e><f/></a>";
+        let mut r = XmlReader::new(xml).unwrap();
+        let root = r.root().unwrap();
+        let b = r.next_child(&root).unwrap().unwrap();
+        assert_eq!(b.name(), "b");
+        let c = r.next_child(&b).unwrap().unwrap();
+        assert_eq!(c.name(), "c");
+        // c and the rest of b are left unread: the next child of the root is still e.
+        let e = r.next_child(&root).unwrap().unwrap();
+        assert_eq!(e.name(), "e");
+        assert_eq!(r.text(&e).unwrap(), "2");
+        let f = r.next_child(&root).unwrap().unwrap();
+        assert!(f.is_empty());
+        assert!(r.next_child(&root).unwrap().is_none());
+        assert!(r.next_child(&root).unwrap().is_none());
+        r.finish().unwrap();
+    }
+
+    #[test]
+    fn attributes_by_local_name_unescaped() {
+        let xml = r#"<t:ItemId xmlns:t="urn:x" Id="a&amp;b" t:ChangeKey="ck"/>"#;
+        let mut r = XmlReader::new(xml).unwrap();
+        let el = r.root().unwrap();
+        assert_eq!(r.attr(&el, "Id").unwrap().as_deref(), Some("a&b"));
+        assert_eq!(r.attr(&el, "ChangeKey").unwrap().as_deref(), Some("ck"));
+        assert_eq!(r.attr(&el, "t").unwrap(), None);
+        assert_eq!(r.attributes(&el).unwrap(), vec![("Id".into(), "a&b".into()), ("ChangeKey".into(), "ck".into())]);
+        assert_eq!(el.qualified_name(), "t:ItemId");
+    }
+
+    #[test]
+    fn element_inside_text_is_an_error() {
+        let xml = "<a>x<b/></a>";
+        let mut r = XmlReader::new(xml).unwrap();
+        let root = r.root().unwrap();
+        let e = r.text(&root).unwrap_err();
+        assert_eq!(e.kind, XmlErrorKind::UnexpectedContent("element where text was expected"));
+        assert_eq!((e.line, e.column), (1, 5));
+    }
+
+    #[test]
+    fn strict_reader_refuses_stray_text() {
+        let xml = "<a>stray<b/></a>";
+        let mut r = XmlReader::new(xml).unwrap().strict(true);
+        let root = r.root().unwrap();
+        assert!(r.next_child(&root).is_err());
+        let mut r = XmlReader::new(xml).unwrap();
+        let root = r.root().unwrap();
+        assert_eq!(r.next_child(&root).unwrap().unwrap().name(), "b");
+    }
+
+    #[test]
+    fn inner_xml_is_raw() {
+        let xml = "<a><v n=\"1\">x &amp; <i>y</i></v></a>";
+        let mut r = XmlReader::new(xml).unwrap();
+        let root = r.root().unwrap();
+        let v = r.next_child(&root).unwrap().unwrap();
+        assert_eq!(r.inner_xml(&v).unwrap(), "x &amp; <i>y</i>");
+        assert!(r.next_child(&root).unwrap().is_none());
+    }
+
+    #[test]
+    fn values_parse_or_name_the_expectation() {
+        let mut r = XmlReader::new("<a><n> 42 </n><b>maybe</b></a>").unwrap();
+        let root = r.root().unwrap();
+        let n = r.next_child(&root).unwrap().unwrap();
+        assert_eq!(r.value::<i32>(&n).unwrap(), 42);
+        let b = r.next_child(&root).unwrap().unwrap();
+        let e = r.value::<bool>(&b).unwrap_err();
+        assert_eq!(e.kind, XmlErrorKind::InvalidValue { value: "maybe".into(), expected: "a boolean (true/false)" });
+        assert_eq!(e.path, "/a/b");
+    }
+}

@@ -137,3 +137,25 @@ impl<T: ToXml + ?Sized> ToXml for Box<T> {
         (**self).to_xml(w, name);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::xml::XmlReader;
+
+    #[test]
+    fn escapes_round_trip_through_the_reader() {
+        let nasty = "a&b<c>d\"e'f\r\n\tg\u{0}h\u{1F600}\u{FFFE}";
+        let mut w = XmlWriter::new();
+        w.start("x", &[("v", Some(nasty)), ("skip", None)]);
+        w.text(nasty);
+        w.end("x");
+        let xml = w.into_string();
+        assert!(!xml.contains("skip"));
+        let mut r = XmlReader::new(&xml).unwrap();
+        let root = r.root().unwrap();
+        let expected = "a&b<c>d\"e'f\r\n\tgh\u{1F600}";
+        assert_eq!(r.attr(&root, "v").unwrap().as_deref(), Some(expected));
+        assert_eq!(r.text(&root).unwrap(), expected);
+    }
+}

@@ -3,3 +3,4 @@
 
 pub mod base;
 pub mod contact;
+pub mod ops_items;
