@@ -219,7 +219,7 @@ where
                         continue;
                     }
                     // A documentation typo in RequestServerVersion: the body must still read.
-                    Err(e) if e.path.ends_with("Header") && matches!(e.kind, XmlErrorKind::InvalidValue { .. }) => {
+                    Err(e) if e.path.contains("soap:Header") && matches!(e.kind, XmlErrorKind::InvalidValue { .. }) => {
                         let body = body_only::<O>(&s.xml).unwrap_or_else(|e| panic!("{}: {e}", s.file));
                         Request::new(RequestHeader::new(ExchangeVersion::Exchange2007Sp1), body)
                     }
@@ -286,7 +286,7 @@ fn message<T: Debug>(resp: &Response<T>) -> &T {
 }
 
 fn other(element: &str, base: ItemBase) -> Item {
-    Item::Other(OtherItem { element: element.into(), item: base })
+    Item::Other(Box::new(OtherItem { element: element.into(), item: base }))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -85,7 +85,7 @@ macro_rules! operations {
     };
 }
 
-operations!(DeleteItem);
+operations!(SyncFolderItems, GetItem, CreateItem, UpdateItem, DeleteItem);
 
 /// A decoded SOAP document: a request or a response.
 #[derive(Debug, Clone, PartialEq, Serialize)]

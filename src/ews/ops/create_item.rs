@@ -3,10 +3,10 @@
 //! ```
 //! use exsync::ews::*;
 //!
-//! let item = Item::Other(OtherItem {
+//! let item = Item::Other(Box::new(OtherItem {
 //!     element: "Message".into(),
 //!     item: ItemBase { subject: Some("Draft".into()), ..Default::default() },
-//! });
+//! }));
 //! let op = CreateItem::save_only(BaseFolderId::distinguished(DistinguishedFolderName::Drafts), vec![item]);
 //! let xml = Request::new(RequestHeader::new(ExchangeVersion::Exchange2016), op.clone()).to_xml_string();
 //! assert!(xml.contains(r#"<m:CreateItem MessageDisposition="SaveOnly" SendMeetingInvitations="SendToNone">"#));

@@ -6,10 +6,10 @@
 //! ```
 //! use exsync::ews::*;
 //!
-//! let subject = Item::Other(OtherItem {
+//! let subject = Item::Other(Box::new(OtherItem {
 //!     element: "Message".into(),
 //!     item: ItemBase { subject: Some("Renamed".into()), ..Default::default() },
-//! });
+//! }));
 //! let change = ItemChange::new(
 //!     ItemId::with_change_key("AAMkAD1", "CQAAAB"),
 //!     vec![

@@ -316,16 +316,22 @@ pub fn soap_fault() -> impl Strategy<Value = SoapFault> {
     let code = select(ResponseCode::KNOWN).prop_filter("an error code", |c| !c.is_success());
     prop_oneof![
         (code, text(), option::of(message_xml())).prop_map(|(code, text, mx)| SoapFault::ews(code, text, mx)),
-        (select(&["s:Client", "s:Server", "Client"][..]), text(), option::of(text())).prop_map(|(c, s, actor)| {
-            SoapFault {
+        (
+            select(&["s:Client", "s:Server", "Client"][..]),
+            text(),
+            option::of(text()),
+            option::of((1u64..500, 1u64..5000))
+        )
+            .prop_map(|(c, s, actor, pos)| SoapFault {
                 fault_code: c.to_owned(),
                 fault_string: s,
                 fault_actor: actor,
                 response_code: None,
                 message: None,
+                line: pos.map(|p| p.0),
+                position: pos.map(|p| p.1),
                 message_xml: None,
-            }
-        }),
+            }),
     ]
 }
 
