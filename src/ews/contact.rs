@@ -30,7 +30,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::xml::{Element, FromXml, ToXml, XmlError, XmlReader, XmlWriter, xml_enum};
+use crate::xml::{Element, FromXml, ToXml, XmlError, XmlErrorKind, XmlReader, XmlWriter, xml_enum};
 
 use super::contact_entries::{
     EmailAddress, EmailAddressKey, ImAddress, ImAddressKey, PhoneNumber, PhoneNumberKey, PhysicalAddress,
@@ -599,11 +599,70 @@ impl ToXml for Contact {
     }
 }
 
+/// The contact's own elements in schema order (after the `ItemType` ones).
+const CONTACT_ELEMENTS: &[&str] = &[
+    "FileAs",
+    "FileAsMapping",
+    "DisplayName",
+    "GivenName",
+    "Initials",
+    "MiddleName",
+    "Nickname",
+    "CompleteName",
+    "CompanyName",
+    "EmailAddresses",
+    "PhysicalAddresses",
+    "PhoneNumbers",
+    "AssistantName",
+    "Birthday",
+    "BusinessHomePage",
+    "Children",
+    "Companies",
+    "ContactSource",
+    "Department",
+    "Generation",
+    "ImAddresses",
+    "JobTitle",
+    "Manager",
+    "Mileage",
+    "OfficeLocation",
+    "PostalAddressIndex",
+    "Profession",
+    "SpouseName",
+    "Surname",
+    "WeddingAnniversary",
+    "HasPicture",
+    "PhoneticFullName",
+    "PhoneticFirstName",
+    "PhoneticLastName",
+    "Alias",
+    "Notes",
+    "Photo",
+    "UserSMIMECertificate",
+    "MSExchangeCertificate",
+    "DirectoryId",
+    "ManagerMailbox",
+    "DirectReports",
+];
+
+/// Reads a contact. The strict reader also refuses the contact's own elements out of schema order
+/// or repeated, and `ItemType` elements after them, as Exchange does.
 impl FromXml for Contact {
     fn from_xml<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Self, XmlError> {
         let mut c = Contact::default();
+        // 1 + the index in CONTACT_ELEMENTS of the last contact element read (0: none yet).
+        let mut last = 0;
+        let out_of_order = |r: &XmlReader<'a>, ch: &Element<'a>| {
+            r.error_on(ch, XmlErrorKind::UnexpectedElement(ch.qualified_name().to_owned()))
+        };
         while let Some(ch) = r.next_child(el)? {
             let ch = &ch;
+            if let Some(i) = CONTACT_ELEMENTS.iter().position(|n| *n == ch.name()) {
+                if r.is_strict() && i < last {
+                    return Err(out_of_order(r, ch));
+                }
+                last = i + 1;
+            }
             match ch.name() {
                 "FileAs" => c.file_as = Some(r.value(ch)?),
                 "FileAsMapping" => c.file_as_mapping = Some(r.value(ch)?),
@@ -650,6 +709,8 @@ impl FromXml for Contact {
                 _ => {
                     if !c.item.read_child(r, ch)? {
                         r.unknown(ch)?;
+                    } else if r.is_strict() && last > 0 {
+                        return Err(out_of_order(r, ch));
                     }
                 }
             }

@@ -5,7 +5,10 @@
 //! between two versions of a contact, so only that is sent.
 //!
 //! ```
-//! use exsync::ews::{changed_fields, Contact, ContactField, EmailAddressKey, PropertyPath};
+//! use exsync::ews::{
+//!     apply_update, changed_fields, contact_updates, ConflictResolution, Contact, ContactField, EmailAddressKey, ItemChange,
+//!     ItemId, PropertyPath, UpdateItem,
+//! };
 //!
 //! let old = Contact::with_name("Brian", "Johnson");
 //! let mut new = old.clone();
@@ -23,6 +26,16 @@
 //! let item = changed[1].extract(&new).unwrap();
 //! assert_eq!(item.job_title.as_deref(), Some("Manager"));
 //! assert_eq!(item.given_name, None);
+//!
+//! // The same as `UpdateItem` changes, and applied field by field as a server does.
+//! let updates = contact_updates(&old, &new);
+//! let change = ItemChange::new(ItemId::with_change_key("AAMkAD1", "EQAAAB"), updates.clone());
+//! let _request = UpdateItem::new(ConflictResolution::AutoResolve, vec![change]);
+//! let mut on_server = old.clone();
+//! for u in &updates {
+//!     apply_update(&mut on_server, u).unwrap();
+//! }
+//! assert_eq!(on_server, new);
 //! ```
 
 use serde::{Deserialize, Serialize};
@@ -30,6 +43,8 @@ use serde::{Deserialize, Serialize};
 use super::contact::Contact;
 use super::contact_entries::{EmailAddressKey, ImAddressKey, PhoneNumberKey, PhysicalAddressKey, PhysicalAddressPart};
 use super::extended_property::ExtendedProperty;
+use super::item::Item;
+use super::ops::ItemUpdate;
 use super::path::{DictionaryUri, ExtendedFieldUri, FieldUri, PropertyPath};
 
 /// One updatable unit of a contact, in schema order: the item fields a contact sync writes, the
@@ -395,12 +410,40 @@ impl ContactField {
         self.copy(from, &mut out);
         self.is_set(&out).then_some(out)
     }
+
+    /// The `UpdateItem` change giving this field its value in `new`: `SetItemField` with
+    /// [`ContactField::extract`], or `DeleteItemField` when `new` has no value.
+    pub fn update(&self, new: &Contact) -> ItemUpdate {
+        match self.extract(new) {
+            Some(item) => ItemUpdate::set(self.path(), item.into()),
+            None => ItemUpdate::delete(self.path()),
+        }
+    }
+}
+
+/// The `UpdateItem` changes that turn `old` into `new`: one per entry of [`changed_fields`].
+pub fn contact_updates(old: &Contact, new: &Contact) -> Vec<ItemUpdate> {
+    changed_fields(old, new).iter().map(|f| f.update(new)).collect()
+}
+
+/// Applies one `UpdateItem` change to `contact`, as a server does: `SetItemField` copies the field
+/// from the change's contact, `DeleteItemField` clears it. `None` (and `contact` untouched) when the
+/// path is not a contact field, the field is read-only, the change carries no contact, or it is an
+/// `AppendToItemField` (contacts have no appendable fields but the body, which exsync replaces).
+pub fn apply_update(contact: &mut Contact, update: &ItemUpdate) -> Option<ContactField> {
+    let field = ContactField::from_path(update.path()).filter(|f| !f.is_read_only())?;
+    match update {
+        ItemUpdate::Set { item: Item::Contact(from), .. } => field.copy(from, contact),
+        ItemUpdate::Delete { .. } => field.clear(contact),
+        _ => return None,
+    }
+    Some(field)
 }
 
 /// The writable fields whose values differ between `old` and `new`, in schema order, then the
 /// extended properties that differ (in `new`'s order, then those only `old` has). Read-only fields
 /// are never listed. For each, send `SetItemField` with [`ContactField::extract`] from `new`, or
-/// `DeleteItemField` when that gives `None`.
+/// `DeleteItemField` when that gives `None` ([`ContactField::update`], [`contact_updates`]).
 pub fn changed_fields(old: &Contact, new: &Contact) -> Vec<ContactField> {
     let mut out: Vec<ContactField> =
         ContactField::all().into_iter().filter(|f| !f.is_read_only() && !f.same(old, new)).collect();
