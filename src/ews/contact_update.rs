@@ -5,9 +5,10 @@
 //! between two versions of a contact, so only that is sent.
 //!
 //! ```
+//! use exsync::ews::contact_update::changed_fields;
 //! use exsync::ews::{
-//!     apply_update, changed_fields, contact_updates, ConflictResolution, Contact, ContactField, EmailAddressKey, ItemChange,
-//!     ItemId, PropertyPath, UpdateItem,
+//!     apply_contact_update, contact_updates, ConflictResolution, Contact, ContactField, EmailAddressKey, ItemChange, ItemId,
+//!     PropertyPath, UpdateItem,
 //! };
 //!
 //! let old = Contact::with_name("Brian", "Johnson");
@@ -16,6 +17,7 @@
 //! new.set_email(EmailAddressKey::EmailAddress1, "brian@contoso.com");
 //!
 //! let changed = changed_fields(&old, &new);
+//! assert_eq!(old.changed_fields(&new), changed);
 //! assert_eq!(changed, vec![ContactField::EmailAddress(EmailAddressKey::EmailAddress1), ContactField::JobTitle]);
 //! assert_eq!(
 //!     changed[0].path(),
@@ -33,7 +35,7 @@
 //! let _request = UpdateItem::new(ConflictResolution::AutoResolve, vec![change]);
 //! let mut on_server = old.clone();
 //! for u in &updates {
-//!     apply_update(&mut on_server, u).unwrap();
+//!     apply_contact_update(&mut on_server, u).unwrap();
 //! }
 //! assert_eq!(on_server, new);
 //! ```
@@ -421,6 +423,13 @@ impl ContactField {
     }
 }
 
+impl Contact {
+    /// The writable fields that differ from `new` ([`changed_fields`]`(self, new)`).
+    pub fn changed_fields(&self, new: &Contact) -> Vec<ContactField> {
+        changed_fields(self, new)
+    }
+}
+
 /// The `UpdateItem` changes that turn `old` into `new`: one per entry of [`changed_fields`].
 pub fn contact_updates(old: &Contact, new: &Contact) -> Vec<ItemUpdate> {
     changed_fields(old, new).iter().map(|f| f.update(new)).collect()
@@ -430,7 +439,7 @@ pub fn contact_updates(old: &Contact, new: &Contact) -> Vec<ItemUpdate> {
 /// from the change's contact, `DeleteItemField` clears it. `None` (and `contact` untouched) when the
 /// path is not a contact field, the field is read-only, the change carries no contact, or it is an
 /// `AppendToItemField` (contacts have no appendable fields but the body, which exsync replaces).
-pub fn apply_update(contact: &mut Contact, update: &ItemUpdate) -> Option<ContactField> {
+pub fn apply_contact_update(contact: &mut Contact, update: &ItemUpdate) -> Option<ContactField> {
     let field = ContactField::from_path(update.path()).filter(|f| !f.is_read_only())?;
     match update {
         ItemUpdate::Set { item: Item::Contact(from), .. } => field.copy(from, contact),

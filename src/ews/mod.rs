@@ -43,7 +43,7 @@ pub use contact_entries::{
     EmailAddress, EmailAddressKey, ImAddress, ImAddressKey, PhoneNumber, PhoneNumberKey, PhysicalAddress,
     PhysicalAddressKey, PhysicalAddressPart,
 };
-pub use contact_update::{ContactField, apply_update, changed_fields, contact_updates};
+pub use contact_update::{ContactField, apply_contact_update, contact_updates};
 pub use datetime::{EwsDate, EwsDateTime};
 pub use envelope::{
     ConnectingSid, ExchangeImpersonation, ExchangeVersion, Request, RequestHeader, Response, ResponseBody,
