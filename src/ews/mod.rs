@@ -17,6 +17,8 @@
 
 pub mod calendar_item;
 pub mod contact;
+pub mod contact_entries;
+pub mod contact_update;
 pub mod datetime;
 pub mod decode;
 pub mod envelope;
@@ -39,7 +41,12 @@ pub mod shape;
 pub mod timezone;
 
 pub use calendar_item::CalendarItem;
-pub use contact::Contact;
+pub use contact::{CompleteName, Contact, ContactSource, FileAsMapping, PhysicalAddressIndex};
+pub use contact_entries::{
+    EmailAddress, EmailAddressKey, ImAddress, ImAddressKey, PhoneNumber, PhoneNumberKey, PhysicalAddress,
+    PhysicalAddressKey, PhysicalAddressPart,
+};
+pub use contact_update::{ContactField, apply_contact_update, contact_updates};
 pub use datetime::{EwsDate, EwsDateTime};
 pub use envelope::{
     ConnectingSid, ExchangeImpersonation, ExchangeVersion, Request, RequestHeader, Response, ResponseBody,

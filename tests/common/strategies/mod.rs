@@ -3,4 +3,5 @@
 
 pub mod base;
 pub mod ops_folders;
+pub mod contact;
 pub mod ops_items;
