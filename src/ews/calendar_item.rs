@@ -43,6 +43,7 @@ use super::datetime::EwsDateTime;
 use super::item::{Item, ItemBase, read_items, write_items};
 use super::mailbox::{Mailbox, MailboxType, read_single_mailbox, write_single_mailbox};
 use super::occurrence::{DeletedOccurrence, OccurrenceInfo, read_list, write_list};
+use super::path::{DistinguishedPropertySet, PropertyKey, PropertySet};
 use super::recurrence::Recurrence;
 use super::timezone::{MeetingTimeZone, TimeZoneDefinition};
 
@@ -238,8 +239,9 @@ pub struct CalendarItem {
 }
 
 impl CalendarItem {
-    /// Whether any field newer than the Exchange 2010 SP2 schema is set (including newer enum
-    /// values in the free/busy status, mailbox types and attendees' proposed times).
+    /// Whether anything newer than the Exchange 2010 SP2 schema is set: the newer calendar fields,
+    /// newer enum values (free/busy status, mailbox types, the `Sharing` property set), attendees'
+    /// proposed times, mailboxes' original display names or a body's `IsTruncated`.
     pub fn needs_newer_than_exchange2010(&self) -> bool {
         fn newer_mailbox(m: &Mailbox) -> bool {
             m.original_display_name.is_some()
@@ -247,11 +249,21 @@ impl CalendarItem {
         }
         let newer_attendee =
             |a: &Attendee| a.proposed_start.is_some() || a.proposed_end.is_some() || newer_mailbox(&a.mailbox);
+        let newer_base = |b: &ItemBase| {
+            b.body.as_ref().is_some_and(|body| body.is_truncated.is_some())
+                || b.extended_properties.iter().any(|p| match &p.field.key {
+                    PropertyKey::Name(set, _) | PropertyKey::Id(set, _) => {
+                        *set == PropertySet::Distinguished(DistinguishedPropertySet::Sharing)
+                    }
+                    PropertyKey::Tag(_) => false,
+                })
+        };
         let newer_item = |i: &Item| match i {
             Item::CalendarItem(c) => c.needs_newer_than_exchange2010(),
-            _ => false,
+            other => newer_base(other.base()),
         };
-        self.legacy_free_busy_status == Some(LegacyFreeBusy::WorkingElsewhere)
+        newer_base(&self.item)
+            || self.legacy_free_busy_status == Some(LegacyFreeBusy::WorkingElsewhere)
             || self.organizer.as_ref().is_some_and(newer_mailbox)
             || self.required_attendees.iter().chain(&self.optional_attendees).chain(&self.resources).any(newer_attendee)
             || self.conflicting_meetings.iter().chain(&self.adjacent_meetings).any(newer_item)
