@@ -587,12 +587,14 @@ fn bad_dates_and_numbers_are_errors_with_a_path() {
 #[test]
 fn field_updates_match_the_samples() {
     // The UpdateItem sample sets calendar:Location with an item holding only the location.
-    let mut new = CalendarItem::default();
-    new.location = Some("Conference Room 2".into());
-    new.recurrence = Some(Recurrence {
-        pattern: weekly(&[DayOfWeek::Tuesday]),
-        range: RecurrenceRange::EndDate { start_date: date("2014-05-06"), end_date: date("2014-06-22-04:00") },
-    });
+    let new = CalendarItem {
+        location: Some("Conference Room 2".into()),
+        recurrence: Some(Recurrence {
+            pattern: weekly(&[DayOfWeek::Tuesday]),
+            range: RecurrenceRange::EndDate { start_date: date("2014-05-06"), end_date: date("2014-06-22-04:00") },
+        }),
+        ..CalendarItem::default()
+    };
     let changed = changed_fields(&CalendarItem::default(), &new);
     assert_eq!(changed, vec![CalendarField::Location, CalendarField::Recurrence]);
     let paths: Vec<_> = changed.iter().map(|f| f.path()).collect();

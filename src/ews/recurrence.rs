@@ -267,7 +267,7 @@ struct PatternFields {
 }
 
 /// Reads an `xs:int` that must lie in `min..=max`.
-pub(crate) fn read_int_in<'a>(
+fn read_int_in<'a>(
     r: &mut XmlReader<'a>,
     el: &Element<'a>,
     min: i64,
