@@ -192,33 +192,39 @@ fn duration_text() -> impl Strategy<Value = String> {
     prop_oneof![(1u32..600).prop_map(|m| format!("PT{m}M")), (1u32..48).prop_map(|h| format!("PT{h}H"))]
 }
 
+/// Makes item fields valid at `level`: `Body/@IsTruncated` and the `Sharing` property set are newer
+/// than Exchange 2010 SP2.
+fn fit_base(b: &mut ItemBase, level: Level) {
+    if level == Level::Current {
+        return;
+    }
+    if let Some(body) = &mut b.body {
+        body.is_truncated = None;
+    }
+    for p in &mut b.extended_properties {
+        let set = match &mut p.field.key {
+            PropertyKey::Name(s, _) | PropertyKey::Id(s, _) => s,
+            PropertyKey::Tag(_) => continue,
+        };
+        if *set == PropertySet::Distinguished(DistinguishedPropertySet::Sharing) {
+            *set = PropertySet::Distinguished(DistinguishedPropertySet::Common);
+        }
+    }
+}
+
 /// The item fields of a calendar item valid at `level`.
 fn calendar_item_base(level: Level) -> impl Strategy<Value = ItemBase> {
     (item_base(), any::<bool>()).prop_map(move |(mut b, appointment)| {
         if appointment {
             b.item_class = Some("IPM.Appointment".to_owned());
         }
-        if level == Level::Exchange2010Sp2 {
-            // `Body/@IsTruncated` and the `Sharing` property set are newer than Exchange 2010 SP2.
-            if let Some(body) = &mut b.body {
-                body.is_truncated = None;
-            }
-            for p in &mut b.extended_properties {
-                let set = match &mut p.field.key {
-                    PropertyKey::Name(s, _) | PropertyKey::Id(s, _) => s,
-                    PropertyKey::Tag(_) => continue,
-                };
-                if *set == PropertySet::Distinguished(DistinguishedPropertySet::Sharing) {
-                    *set = PropertySet::Distinguished(DistinguishedPropertySet::Common);
-                }
-            }
-        }
+        fit_base(&mut b, level);
         b
     })
 }
 
 /// A conflicting or adjacent meeting as GetItem returns it: a few fields of another calendar item,
-/// or an item of another kind.
+/// or an item of another kind (from the base strategies).
 fn nested_item(level: Level) -> impl Strategy<Value = Item> {
     let calendar = (
         option::of(item_id()),
@@ -238,14 +244,10 @@ fn nested_item(level: Level) -> impl Strategy<Value = Item> {
                 ..CalendarItem::default()
             }))
         });
-    let other = (select(&["Item", "Message", "Task"][..]), option::of(item_id()), option::of(text())).prop_map(
-        |(element, item_id, subject)| {
-            Item::Other(OtherItem {
-                element: element.to_owned(),
-                item: ItemBase { item_id, subject, ..ItemBase::default() },
-            })
-        },
-    );
+    let other = item().prop_map(move |mut i| {
+        fit_base(i.base_mut(), level);
+        i
+    });
     prop_oneof![3 => calendar, 1 => other]
 }
 
