@@ -42,6 +42,16 @@ fn collect_codes(v: &Value, out: &mut Vec<ResponseCode>) {
     }
 }
 
+/// Documentation samples that are broken as published; each must give a typed error, not a value.
+const BROKEN_AS_PUBLISHED: &[(&str, &str)] = &[
+    ("GetItem/msdocs-verifying-the-results-of-an-ews-or-ews-managed-api-call-resp-2.xml", "a bare s:Body, no envelope"),
+    ("CreateItem/msdocs-send-email-messages-req.xml", "RequestServerVersion typo \"Exchange207_SP1\""),
+    (
+        "errors/evo-ex2010sp2-create-folder-with-invalid-distinguished-parent-id-CreateFolder-req.xml",
+        "a deliberately invalid DistinguishedFolderId (the request of an error test)",
+    ),
+];
+
 #[test]
 fn supported_samples_decode_with_their_codes() {
     let Some(shared) = common::shared_dir() else { return };
@@ -58,6 +68,10 @@ fn supported_samples_decode_with_their_codes() {
         }
         let file = entry["file"].as_str().unwrap();
         let xml = std::fs::read_to_string(samples.join(file)).unwrap();
+        if let Some((_, why)) = BROKEN_AS_PUBLISHED.iter().find(|(f, _)| *f == file) {
+            assert!(decode(&xml).is_err(), "{file} ({why}) should not decode");
+            continue;
+        }
         match decode(&xml) {
             Ok(d) => {
                 decoded += 1;

@@ -85,7 +85,19 @@ macro_rules! operations {
     };
 }
 
-operations!(DeleteItem);
+operations!(
+    SyncFolderItems,
+    GetItem,
+    CreateItem,
+    UpdateItem,
+    DeleteItem,
+    FindItem,
+    GetFolder,
+    FindFolder,
+    CreateFolder,
+    ResolveNames,
+    ConvertId,
+);
 
 /// A decoded SOAP document: a request or a response.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -236,7 +236,7 @@ pub enum Item {
     /// `t:CalendarItem`.
     CalendarItem(Box<CalendarItem>),
     /// Any other item element.
-    Other(OtherItem),
+    Other(Box<OtherItem>),
 }
 
 /// The item elements of the schema's item choice (`ArrayOfRealItemsType`).
@@ -308,7 +308,7 @@ impl Item {
                         r.skip(&c)?;
                     }
                 }
-                Item::Other(OtherItem { element: name.to_owned(), item })
+                Item::Other(Box::new(OtherItem { element: name.to_owned(), item }))
             }
             _ => return Ok(None),
         }))

@@ -165,5 +165,5 @@ pub fn item_base() -> impl Strategy<Value = ItemBase> {
 /// Any item: for now the generic kinds; contacts and calendar items join as their strategies land.
 pub fn item() -> impl Strategy<Value = Item> {
     (prop_oneof![Just("Message"), Just("Item"), Just("Task"), Just("DistributionList")], item_base())
-        .prop_map(|(element, item)| Item::Other(OtherItem { element: element.to_owned(), item }))
+        .prop_map(|(element, item)| Item::Other(Box::new(OtherItem { element: element.to_owned(), item })))
 }

@@ -2,3 +2,7 @@
 #![allow(dead_code)]
 
 pub mod base;
+pub mod calendar;
+pub mod contact;
+pub mod ops_folders;
+pub mod ops_items;
