@@ -80,6 +80,18 @@ pub enum StoreError {
         /// The property, as its field URI or extended field.
         path: String,
     },
+    /// The property is read-only or required, so it cannot be deleted.
+    #[error("property {path} cannot be deleted")]
+    InvalidPropertyDelete {
+        /// The property.
+        path: String,
+    },
+    /// The property does not take appends (only bodies and recipient lists do).
+    #[error("property {path} cannot be appended to")]
+    InvalidPropertyAppend {
+        /// The property.
+        path: String,
+    },
     /// A set-field update's item does not carry the property its path names.
     #[error("the update for {path} carries no value for that property")]
     UpdatePropertyMismatch {
@@ -103,9 +115,20 @@ pub enum StoreError {
     /// The sync state is corrupted, from another mailbox or server, or for another folder.
     #[error("the sync state is not valid for this folder")]
     InvalidSyncState,
-    /// `MaxChangesReturned` outside 1..=512.
-    #[error("MaxChangesReturned {0} is outside 1..=512")]
-    MaxChangesOutOfRange(u32),
+    /// An indexed page view with a negative offset or a maximum below 1.
+    #[error("paging offset {offset} with at most {max_entries:?} entries is invalid")]
+    InvalidPaging {
+        /// The offset asked for.
+        offset: i32,
+        /// The maximum asked for.
+        max_entries: Option<i32>,
+    },
+    /// A folder to create lacks a display name or carries server-maintained fields.
+    #[error("the folder cannot be saved: {reason}")]
+    FolderSave {
+        /// What is wrong with it.
+        reason: &'static str,
+    },
     /// A calendar item would end before it starts.
     #[error("the calendar item ends before it starts")]
     EndBeforeStart,
@@ -144,7 +167,10 @@ impl StoreError {
             StoreError::IrresolvableConflict { .. } => ResponseCode::ErrorIrresolvableConflict,
             StoreError::InvalidChangeKey { .. } => ResponseCode::ErrorInvalidChangeKey,
             StoreError::InvalidSyncState => ResponseCode::ErrorInvalidSyncStateData,
-            StoreError::MaxChangesOutOfRange(_) => ResponseCode::ErrorInvalidArgument,
+            StoreError::InvalidPropertyDelete { .. } => ResponseCode::ErrorInvalidPropertyDelete,
+            StoreError::InvalidPropertyAppend { .. } => ResponseCode::ErrorInvalidPropertyAppend,
+            StoreError::InvalidPaging { .. } => ResponseCode::ErrorInvalidIndexedPagingParameters,
+            StoreError::FolderSave { .. } => ResponseCode::ErrorFolderSavePropertyError,
             StoreError::EndBeforeStart => ResponseCode::ErrorCalendarEndDateIsEarlierThanStartDate,
             StoreError::NonExistentMailbox { .. } => ResponseCode::ErrorNonExistentMailbox,
             StoreError::MailboxExists { .. } => ResponseCode::ErrorInvalidArgument,

@@ -1,50 +1,51 @@
-//! Folders: the well-known tree every mailbox starts with, and what `GetFolder` shows of a folder.
+//! Folders: the well-known tree every mailbox starts with, folder classes, and the folder element
+//! (`t:Folder`, `t:ContactsFolder`, …) `GetFolder` shows for a folder.
 
 use std::collections::BTreeSet;
 
-use crate::ews::{DistinguishedFolderName, FolderId};
+use crate::ews::{
+    self, CalendarFolder, ContactsFolder, DistinguishedFolderName, ExtendedProperty, FolderBase, GenericFolder,
+    OtherFolder,
+};
 
 use super::change_log::ChangeLog;
 
 /// Folder class of contact folders.
-pub const CONTACT_FOLDER_CLASS: &str = "IPF.Contact";
+pub(crate) const CONTACT_FOLDER_CLASS: &str = "IPF.Contact";
 /// Folder class of calendar folders.
-pub const CALENDAR_FOLDER_CLASS: &str = "IPF.Appointment";
+pub(crate) const CALENDAR_FOLDER_CLASS: &str = "IPF.Appointment";
 /// Folder class of task folders.
-pub const TASK_FOLDER_CLASS: &str = "IPF.Task";
+pub(crate) const TASK_FOLDER_CLASS: &str = "IPF.Task";
 /// Folder class of mail folders.
-pub const MAIL_FOLDER_CLASS: &str = "IPF.Note";
+pub(crate) const MAIL_FOLDER_CLASS: &str = "IPF.Note";
 
-/// A folder as `GetFolder` and `FindFolder` show it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FolderInfo {
-    /// The folder's id and current change key.
-    pub folder_id: FolderId,
-    /// The parent's id (none for the mailbox root).
-    pub parent_folder_id: Option<FolderId>,
-    /// The display name (`Contacts`, `Calendar`, a user's sub-folder name).
-    pub display_name: String,
-    /// `IPF.Contact`, `IPF.Appointment`, `IPF.Note`, …; none for the roots.
-    pub folder_class: Option<String>,
-    /// Which well-known folder this is, if any.
-    pub distinguished: Option<DistinguishedFolderName>,
-    /// Items in the folder.
-    pub total_count: u32,
-    /// Direct sub-folders.
-    pub child_folder_count: u32,
-    /// Unread items (the store has no read state, so always 0).
-    pub unread_count: u32,
+/// The folder class a `CreateFolder` folder element gets: its own `FolderClass`, else the one its
+/// element implies (`ContactsFolder` → `IPF.Contact`, `CalendarFolder` → `IPF.Appointment`,
+/// `TasksFolder` → `IPF.Task`, `Folder` → `IPF.Note`).
+pub(crate) fn class_for_new(folder: &ews::Folder) -> String {
+    if let Some(c) = folder.base().folder_class.as_deref().filter(|c| !c.trim().is_empty()) {
+        return c.to_owned();
+    }
+    match folder {
+        ews::Folder::Contacts(_) => CONTACT_FOLDER_CLASS,
+        ews::Folder::Calendar(_) => CALENDAR_FOLDER_CLASS,
+        ews::Folder::Other(o) if o.element == "TasksFolder" => TASK_FOLDER_CLASS,
+        _ => MAIL_FOLDER_CLASS,
+    }
+    .to_owned()
 }
 
-impl FolderInfo {
-    /// Whether the folder holds contacts (`IPF.Contact` or a subclass).
-    pub fn is_contacts(&self) -> bool {
-        class_is(self.folder_class.as_deref(), CONTACT_FOLDER_CLASS)
-    }
-
-    /// Whether the folder holds calendar items (`IPF.Appointment` or a subclass).
-    pub fn is_calendar(&self) -> bool {
-        class_is(self.folder_class.as_deref(), CALENDAR_FOLDER_CLASS)
+/// The folder element for a folder of this class, holding `base` (`ContactsFolder` for contact
+/// folders, `CalendarFolder` for calendars, `TasksFolder` for task folders, `Folder` otherwise).
+pub(crate) fn element_for(class: Option<&str>, base: FolderBase) -> ews::Folder {
+    if class_is(class, CONTACT_FOLDER_CLASS) {
+        ews::Folder::Contacts(ContactsFolder { base, ..ContactsFolder::default() })
+    } else if class_is(class, CALENDAR_FOLDER_CLASS) {
+        ews::Folder::Calendar(CalendarFolder { base, ..CalendarFolder::default() })
+    } else if class_is(class, TASK_FOLDER_CLASS) {
+        ews::Folder::Other(OtherFolder { element: "TasksFolder".to_owned(), base, unread_count: Some(0) })
+    } else {
+        ews::Folder::Generic(GenericFolder { base, unread_count: Some(0) })
     }
 }
 
@@ -69,6 +70,8 @@ pub(crate) struct Folder {
     pub(crate) folder_class: Option<String>,
     /// Which well-known folder this is.
     pub(crate) distinguished: Option<DistinguishedFolderName>,
+    /// Extended properties given at creation.
+    pub(crate) extended_properties: Vec<ExtendedProperty>,
     /// Change number of the folder's last change (for its change key).
     pub(crate) change_number: u64,
     /// The items in it (object numbers).
@@ -113,6 +116,24 @@ mod tests {
         assert!(!class_is(Some("IPF.ContactX"), CONTACT_FOLDER_CLASS));
         assert!(!class_is(Some("IPF.Note"), CONTACT_FOLDER_CLASS));
         assert!(!class_is(None, CONTACT_FOLDER_CLASS));
+    }
+
+    #[test]
+    fn new_folders_get_the_class_of_their_element() {
+        assert_eq!(class_for_new(&ews::Folder::contacts("A")), "IPF.Contact");
+        assert_eq!(class_for_new(&ews::Folder::calendar("A")), "IPF.Appointment");
+        assert_eq!(class_for_new(&ews::Folder::generic("A", None)), "IPF.Note");
+        assert_eq!(class_for_new(&ews::Folder::generic("A", Some("IPF.Contact"))), "IPF.Contact");
+        let tasks = ews::Folder::Other(OtherFolder {
+            element: "TasksFolder".into(),
+            base: FolderBase::named("T", None),
+            unread_count: None,
+        });
+        assert_eq!(class_for_new(&tasks), "IPF.Task");
+        assert!(matches!(element_for(Some("IPF.Contact.X"), FolderBase::default()), ews::Folder::Contacts(_)));
+        assert!(matches!(element_for(Some("IPF.Appointment"), FolderBase::default()), ews::Folder::Calendar(_)));
+        assert!(matches!(element_for(None, FolderBase::default()), ews::Folder::Generic(_)));
+        assert_eq!(element_for(Some("IPF.Task"), FolderBase::default()).element_name(), "TasksFolder");
     }
 
     #[test]

@@ -17,44 +17,23 @@ use std::sync::Arc;
 
 use chrono::SubsecRound;
 
-use crate::ews::{BaseFolderId, DeleteType, DistinguishedFolderName, EwsDateTime, FolderId, Item, ItemBase, ItemId};
+use crate::ews::{
+    BaseFolderId, ConflictResolution, DeleteType, DistinguishedFolderName, EwsDateTime, Folder, FolderBase, FolderId,
+    IndexedPageView, Item, ItemBase, ItemId, ItemUpdate, MaxChangesReturned, Restriction, SyncChange,
+};
 use crate::xml::XmlWriter;
 
 use super::change_log::{ChangeLog, LogOp};
 use super::clock::Clock;
 use super::error::{ItemKind, StoreError};
-use super::find::{FindPage, ItemFilter, PageView};
+use super::find::{self, FindPage};
 use super::folder::{
-    CALENDAR_FOLDER_CLASS, CONTACT_FOLDER_CLASS, Folder, FolderInfo, TASK_FOLDER_CLASS, WELL_KNOWN, class_is,
+    self as folders, CALENDAR_FOLDER_CLASS, CONTACT_FOLDER_CLASS, TASK_FOLDER_CLASS, WELL_KNOWN, class_is,
 };
 use super::side_door::SideDoor;
 use super::sync_state::{NetChange, SyncState, next_page};
 use super::tokens::{ObjectKind, Tokens};
-use super::update::{self, ConflictResolution, FieldUpdate, UpdateOutcome};
-
-/// The largest `MaxChangesReturned` Exchange accepts.
-pub const MAX_CHANGES_RETURNED: u32 = 512;
-
-/// One change in a `SyncFolderItems` page.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SyncChange {
-    /// An item the client does not have yet (`t:Create`), as it is now.
-    Create(Item),
-    /// An item the client has that changed (`t:Update`), as it is now.
-    Update(Item),
-    /// An item the client has that is gone from the folder (`t:Delete`): deleted or moved out.
-    Delete(ItemId),
-}
-
-impl SyncChange {
-    /// The id the change is about.
-    pub fn item_id(&self) -> Option<&ItemId> {
-        match self {
-            SyncChange::Create(i) | SyncChange::Update(i) => i.id(),
-            SyncChange::Delete(id) => Some(id),
-        }
-    }
-}
+use super::update::{self, UpdateOutcome};
 
 /// A `SyncFolderItems` answer.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,7 +43,9 @@ pub struct SyncPage {
     /// Whether this page holds the last change (`IncludesLastItemInRange`); if not, sync again
     /// with [`sync_state`](Self::sync_state) for more.
     pub includes_last_item_in_range: bool,
-    /// The changes, oldest first, one per item.
+    /// The changes, oldest first, one per item: `Create` (an item the client does not have, as it
+    /// is now), `Update` (one it has that changed, as it is now), `Delete` (one it has that was
+    /// deleted or moved out). Items come whole; the handler applies the requested shape.
     pub changes: Vec<SyncChange>,
 }
 
@@ -95,7 +76,7 @@ pub struct MailboxStore {
     clock: Arc<dyn Clock>,
     last_object: u64,
     last_change: u64,
-    folders: BTreeMap<u64, Folder>,
+    folders: BTreeMap<u64, folders::Folder>,
     distinguished: HashMap<DistinguishedFolderName, u64>,
     items: BTreeMap<u64, ItemRecord>,
 }
@@ -162,7 +143,7 @@ impl MailboxStore {
         };
         for &(name, parent, display, class) in WELL_KNOWN {
             let parent = parent.map(|p| m.distinguished[&p]);
-            m.add_folder(parent, display.to_owned(), class.map(str::to_owned), Some(name));
+            m.add_folder(parent, display.to_owned(), class.map(str::to_owned), Some(name), Vec::new());
         }
         m
     }
@@ -209,17 +190,19 @@ impl MailboxStore {
         display_name: String,
         folder_class: Option<String>,
         distinguished: Option<DistinguishedFolderName>,
+        extended_properties: Vec<crate::ews::ExtendedProperty>,
     ) -> u64 {
         let number = self.next_object();
         let change_number = self.next_change();
         self.folders.insert(
             number,
-            Folder {
+            folders::Folder {
                 number,
                 parent,
                 display_name,
                 folder_class,
                 distinguished,
+                extended_properties,
                 change_number,
                 items: BTreeSet::new(),
                 log: ChangeLog::default(),
@@ -266,24 +249,29 @@ impl MailboxStore {
         }
     }
 
-    fn folder_info(&self, number: u64) -> FolderInfo {
+    /// The folder as `GetFolder` shows it with `AllProperties`.
+    fn folder_element(&self, number: u64) -> Folder {
         let f = &self.folders[&number];
         let children = self.folders.values().filter(|c| c.parent == Some(number)).count();
-        FolderInfo {
-            folder_id: self.folder_id_of(number),
+        let base = FolderBase {
+            folder_id: Some(self.folder_id_of(number)),
             parent_folder_id: f.parent.map(|p| self.folder_id_of(p)),
-            display_name: f.display_name.clone(),
             folder_class: f.folder_class.clone(),
-            distinguished: f.distinguished,
-            total_count: u32::try_from(f.items.len()).unwrap_or(u32::MAX),
-            child_folder_count: u32::try_from(children).unwrap_or(u32::MAX),
-            unread_count: 0,
-        }
+            display_name: Some(f.display_name.clone()),
+            total_count: Some(i32::try_from(f.items.len()).unwrap_or(i32::MAX)),
+            child_folder_count: Some(i32::try_from(children).unwrap_or(i32::MAX)),
+            extended_properties: f.extended_properties.clone(),
+            distinguished_folder_id: f.distinguished,
+            ..FolderBase::default()
+        };
+        folders::element_for(f.folder_class.as_deref(), base)
     }
 
-    /// `GetFolder`: a folder by id or well-known name.
-    pub fn folder(&self, folder: &BaseFolderId) -> Result<FolderInfo, StoreError> {
-        self.resolve_folder(folder).map(|n| self.folder_info(n))
+    /// `GetFolder`: a folder by id or well-known name: a `t:ContactsFolder`, `t:CalendarFolder`,
+    /// `t:TasksFolder` or `t:Folder` by its class, with its id, parent, class, display name and
+    /// counts.
+    pub fn folder(&self, folder: &BaseFolderId) -> Result<Folder, StoreError> {
+        self.resolve_folder(folder).map(|n| self.folder_element(n))
     }
 
     /// The id (with change key) of a well-known folder, if the mailbox has it.
@@ -292,27 +280,28 @@ impl MailboxStore {
     }
 
     /// `FindFolder`: the sub-folders of `parent`, directly under it (`Shallow`) or at any depth
-    /// (`Deep`), parents before children, in creation order.
-    pub fn child_folders(&self, parent: &BaseFolderId, deep: bool) -> Result<Vec<FolderInfo>, StoreError> {
+    /// (`Deep`, parents before their children), in creation order.
+    pub fn child_folders(&self, parent: &BaseFolderId, deep: bool) -> Result<Vec<Folder>, StoreError> {
         let root = self.resolve_folder(parent)?;
         let mut out = Vec::new();
-        let mut queue = vec![root];
-        while let Some(p) = queue.pop() {
-            let children: Vec<u64> = self.folders.values().filter(|f| f.parent == Some(p)).map(|f| f.number).collect();
-            for &c in &children {
-                out.push(self.folder_info(c));
+        let mut stack = vec![root];
+        while let Some(p) = stack.pop() {
+            if p != root {
+                out.push(self.folder_element(p));
             }
-            if deep {
-                queue.extend(children.into_iter().rev());
+            if p == root || deep {
+                let children = self.folders.values().filter(|f| f.parent == Some(p)).map(|f| f.number);
+                let children: Vec<u64> = children.collect();
+                stack.extend(children.into_iter().rev());
             }
         }
         Ok(out)
     }
 
     /// The sub-folder of `parent` named `display_name` (case-insensitively), if any.
-    pub fn find_folder(&self, parent: &BaseFolderId, display_name: &str) -> Result<Option<FolderInfo>, StoreError> {
+    pub fn find_folder(&self, parent: &BaseFolderId, display_name: &str) -> Result<Option<Folder>, StoreError> {
         let p = self.resolve_folder(parent)?;
-        Ok(self.child_named(p, display_name).map(|n| self.folder_info(n)))
+        Ok(self.child_named(p, display_name).map(|n| self.folder_element(n)))
     }
 
     fn child_named(&self, parent: u64, name: &str) -> Option<u64> {
@@ -323,21 +312,33 @@ impl MailboxStore {
             .map(|f| f.number)
     }
 
-    /// `CreateFolder`: a sub-folder of `parent`. `folder_class` is `IPF.Contact` for a
-    /// `ContactsFolder`, `IPF.Appointment` for a `CalendarFolder`, and so on. A sibling with the same
-    /// name (ignoring case) is `ErrorFolderExists`.
-    pub fn create_folder(
-        &mut self,
-        parent: &BaseFolderId,
-        display_name: &str,
-        folder_class: Option<&str>,
-    ) -> Result<FolderInfo, StoreError> {
+    /// `CreateFolder`: a sub-folder of `parent` from a folder element of the request. Its class is
+    /// the element's `FolderClass`, else the element's kind (`ContactsFolder` → `IPF.Contact`,
+    /// `CalendarFolder` → `IPF.Appointment`, `Folder` → `IPF.Note`). A sibling with the same name
+    /// (ignoring case) is `ErrorFolderExists`; a missing display name or a server-maintained field
+    /// (id, parent, counts) is `ErrorFolderSavePropertyError`. Returns the new folder.
+    pub fn create_folder(&mut self, parent: &BaseFolderId, folder: &Folder) -> Result<Folder, StoreError> {
         let p = self.resolve_folder(parent)?;
-        if self.child_named(p, display_name).is_some() {
-            return Err(StoreError::FolderExists { name: display_name.to_owned() });
+        let base = folder.base();
+        let name = base
+            .display_name
+            .as_deref()
+            .filter(|n| !n.trim().is_empty())
+            .ok_or(StoreError::FolderSave { reason: "the folder has no display name" })?;
+        if base.folder_id.is_some()
+            || base.parent_folder_id.is_some()
+            || base.total_count.is_some()
+            || base.child_folder_count.is_some()
+            || base.distinguished_folder_id.is_some()
+        {
+            return Err(StoreError::FolderSave { reason: "the folder sets a field the server maintains" });
         }
-        let n = self.add_folder(Some(p), display_name.to_owned(), folder_class.map(str::to_owned), None);
-        Ok(self.folder_info(n))
+        if self.child_named(p, name).is_some() {
+            return Err(StoreError::FolderExists { name: name.to_owned() });
+        }
+        let class = folders::class_for_new(folder);
+        let n = self.add_folder(Some(p), name.to_owned(), Some(class), None, base.extended_properties.clone());
+        Ok(self.folder_element(n))
     }
 
     fn is_within(&self, mut folder: u64, ancestor: DistinguishedFolderName) -> bool {
@@ -440,6 +441,9 @@ impl MailboxStore {
         let cn = self.next_change();
         let now = self.now();
         let class = default_item_class(&item);
+        if let Item::CalendarItem(c) = &mut item {
+            c.uid.get_or_insert_with(|| self.tokens.calendar_uid(number));
+        }
         {
             let base = item.base_mut();
             base.date_time_created = Some(created.unwrap_or(now));
@@ -542,7 +546,7 @@ impl MailboxStore {
     pub fn update_item(
         &mut self,
         id: &ItemId,
-        updates: &[FieldUpdate],
+        updates: &[ItemUpdate],
         resolution: ConflictResolution,
     ) -> Result<UpdateOutcome, StoreError> {
         let number = self.resolve_item(id)?;
@@ -602,21 +606,26 @@ impl MailboxStore {
         Ok(self.relocate(number, dest))
     }
 
-    /// `FindItem` (shallow): the items of `folder` matching `filter`, in creation order, paged by
-    /// `view`.
+    /// `FindItem` (shallow, `IndexedPageItemView`): the items of `folder` matching `restriction`
+    /// (all, without one), in creation order, paged by `view`. The sync engine finds its own items
+    /// by their tag this way (`IsEqualTo` on an extended property).
     pub fn find_items(
         &self,
         folder: &BaseFolderId,
-        filter: &ItemFilter,
-        view: &PageView,
+        restriction: Option<&Restriction>,
+        view: &IndexedPageView,
     ) -> Result<FindPage, StoreError> {
         let f = self.resolve_folder(folder)?;
-        let matching: Vec<&Item> =
-            self.folders[&f].items.iter().map(|n| &self.live(*n).item).filter(|i| filter.matches(i)).collect();
-        let (range, includes_last) = view.window(matching.len());
+        let matching: Vec<&Item> = self.folders[&f]
+            .items
+            .iter()
+            .map(|n| &self.live(*n).item)
+            .filter(|i| restriction.is_none_or(|r| find::restriction_matches(r, i)))
+            .collect();
+        let (range, includes_last) = find::window(view, matching.len())?;
         let items: Vec<Item> = matching[range].iter().map(|i| (*i).clone()).collect();
         Ok(FindPage {
-            indexing_offset: view.offset + items.len(),
+            indexing_offset: view.offset.max(0) as usize + items.len(),
             total_items_in_view: matching.len(),
             includes_last_item_in_range: includes_last,
             items,
@@ -624,7 +633,7 @@ impl MailboxStore {
     }
 
     /// `SyncFolderItems`: the changes in `folder` since `sync_state` (none or empty: from the
-    /// beginning, so every item present comes as a Create), at most `max_changes` (1..=512), one
+    /// beginning, so every item present comes as a Create), at most `max_changes`, one
     /// per item, collapsed as Exchange does: created and changed since the state is one Create;
     /// created and deleted since the state is nothing. Changes to the `ignore` items are not
     /// reported, and the new state counts them as seen. Any state this server issued for the folder
@@ -634,12 +643,9 @@ impl MailboxStore {
         &self,
         folder: &BaseFolderId,
         sync_state: Option<&str>,
-        max_changes: u32,
+        max_changes: MaxChangesReturned,
         ignore: &[ItemId],
     ) -> Result<SyncPage, StoreError> {
-        if !(1..=MAX_CHANGES_RETURNED).contains(&max_changes) {
-            return Err(StoreError::MaxChangesOutOfRange(max_changes));
-        }
         let f = self.resolve_folder(folder)?;
         let state = match sync_state.map(str::trim).filter(|s| !s.is_empty()) {
             None => SyncState::initial(f),
@@ -650,7 +656,7 @@ impl MailboxStore {
                 .ok_or(StoreError::InvalidSyncState)?,
         };
         let ignored = ignore.iter().map(|id| self.decode_item_number(&id.id)).collect::<Result<BTreeSet<_>, _>>()?;
-        let page = next_page(&self.folders[&f].log, self.last_change, &state, max_changes as usize, &ignored);
+        let page = next_page(&self.folders[&f].log, self.last_change, &state, usize::from(max_changes.get()), &ignored);
         let changes = page
             .changes
             .iter()
@@ -674,7 +680,7 @@ impl MailboxStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ews::{Contact, DistinguishedFolderId, Mailbox, OtherItem};
+    use crate::ews::{CalendarItem, Contact, DistinguishedFolderId, Mailbox, OtherItem};
     use crate::sim::clock::ManualClock;
     use crate::sim::codec::MacKey;
     use chrono::{Duration, TimeZone, Utc};
@@ -693,23 +699,36 @@ mod tests {
         Item::Contact(Box::new(Contact { display_name: Some(name.into()), ..Contact::default() }))
     }
 
+    fn names(folders: &[Folder]) -> Vec<&str> {
+        folders.iter().filter_map(Folder::display_name).collect()
+    }
+
     #[test]
     fn new_mailboxes_have_the_well_known_tree() {
         let (m, _) = mailbox();
         let root = m.folder(&well_known(DistinguishedFolderName::Root)).unwrap();
-        assert_eq!(root.parent_folder_id, None);
+        assert_eq!(root.base().parent_folder_id, None);
+        assert_eq!(root.base().distinguished_folder_id, Some(DistinguishedFolderName::Root));
         let top = m.folder(&well_known(DistinguishedFolderName::Msgfolderroot)).unwrap();
-        assert_eq!(top.parent_folder_id.as_ref().map(|f| &f.id), Some(&root.folder_id.id));
+        assert_eq!(top.base().parent_folder_id.as_ref().map(|f| &f.id), root.id().map(|f| &f.id));
         let contacts = m.folder(&well_known(DistinguishedFolderName::Contacts)).unwrap();
-        assert!(contacts.is_contacts());
-        assert_eq!(contacts.parent_folder_id.unwrap().id, top.folder_id.id);
-        assert!(m.folder(&well_known(DistinguishedFolderName::Calendar)).unwrap().is_calendar());
+        assert_eq!(contacts.element_name(), "ContactsFolder");
+        assert_eq!(contacts.base().folder_class.as_deref(), Some("IPF.Contact"));
+        assert_eq!(contacts.base().parent_folder_id.as_ref().unwrap().id, top.id().unwrap().id);
+        assert_eq!(contacts.base().total_count, Some(0));
+        let calendar = m.folder(&well_known(DistinguishedFolderName::Calendar)).unwrap();
+        assert_eq!(calendar.element_name(), "CalendarFolder");
+        assert_eq!(m.folder(&well_known(DistinguishedFolderName::Tasks)).unwrap().element_name(), "TasksFolder");
+        assert_eq!(m.folder(&well_known(DistinguishedFolderName::Inbox)).unwrap().element_name(), "Folder");
         let shallow = m.child_folders(&well_known(DistinguishedFolderName::Root), false).unwrap();
         let deep = m.child_folders(&well_known(DistinguishedFolderName::Root), true).unwrap();
-        assert!(shallow.iter().any(|f| f.display_name == "Top of Information Store"));
-        assert!(!shallow.iter().any(|f| f.display_name == "Inbox"));
-        assert!(deep.iter().any(|f| f.display_name == "Inbox"));
-        assert_eq!(deep.len(), WELL_KNOWN.len() - 1);
+        assert_eq!(names(&shallow), vec!["Top of Information Store", "Recoverable Items"]);
+        let deep_names = names(&deep);
+        assert_eq!(deep_names.len(), WELL_KNOWN.len() - 1);
+        assert_eq!(&deep_names[..3], &["Top of Information Store", "Calendar", "Contacts"]);
+        let top_pos = deep_names.iter().position(|n| *n == "Recoverable Items").unwrap();
+        assert_eq!(deep_names[top_pos + 1], "Deletions");
+        assert_eq!(top.base().child_folder_count, Some(11));
         assert!(matches!(
             m.folder(&well_known(DistinguishedFolderName::Archiveroot)),
             Err(StoreError::FolderNotFound { .. })
@@ -724,6 +743,24 @@ mod tests {
         assert!(m.folder(&BaseFolderId::Distinguished(d.clone())).is_ok());
         d.mailbox = Some(Mailbox::smtp("bob@contoso.com"));
         assert!(matches!(m.folder(&BaseFolderId::Distinguished(d)), Err(StoreError::OtherMailbox { .. })));
+    }
+
+    #[test]
+    fn created_folders_keep_their_element_and_properties() {
+        let (mut m, _) = mailbox();
+        let contacts = well_known(DistinguishedFolderName::Contacts);
+        let made = m.create_folder(&contacts, &Folder::contacts("Clients")).unwrap();
+        assert_eq!(made.element_name(), "ContactsFolder");
+        assert_eq!(made.display_name(), Some("Clients"));
+        assert!(made.id().and_then(|i| i.change_key.as_ref()).is_some());
+        let e = m.create_folder(&contacts, &Folder::generic("  ", None)).unwrap_err();
+        assert_eq!(e.response_code().as_str(), "ErrorFolderSavePropertyError");
+        let mut with_id = Folder::generic("X", None);
+        with_id.base_mut().folder_id = Some(FolderId::new("AAMk"));
+        assert!(matches!(m.create_folder(&contacts, &with_id), Err(StoreError::FolderSave { .. })));
+        let plain = m.create_folder(&contacts, &Folder::generic("Notes", None)).unwrap();
+        assert_eq!(plain.base().folder_class.as_deref(), Some("IPF.Note"));
+        assert_eq!(m.folder(&contacts).unwrap().base().child_folder_count, Some(2));
     }
 
     #[test]
@@ -743,7 +780,7 @@ mod tests {
         assert_eq!(base.date_time_created.unwrap().to_string(), "2025-05-01T08:00:00Z");
         assert_eq!(base.last_modified_time, base.date_time_created);
         assert!(base.size.unwrap() > 0);
-        assert_eq!(m.folder(&contacts).unwrap().total_count, 1);
+        assert_eq!(m.folder(&contacts).unwrap().base().total_count, Some(1));
 
         clock.advance(Duration::minutes(10));
         let id2 = m.side_door().change(&id, |i| i.base_mut().subject = Some("x".into())).unwrap();
@@ -752,6 +789,22 @@ mod tests {
         let base = m.item(&id2).unwrap().base();
         assert_eq!(base.last_modified_time.unwrap().to_string(), "2025-05-01T08:10:00Z");
         assert_eq!(base.date_time_created.unwrap().to_string(), "2025-05-01T08:00:00Z");
+    }
+
+    #[test]
+    fn calendar_items_get_a_uid_unless_they_bring_one() {
+        let (mut m, _) = mailbox();
+        let calendar = well_known(DistinguishedFolderName::Calendar);
+        let a = m.create_item(&calendar, Item::CalendarItem(Box::default())).unwrap();
+        let b = m.create_item(&calendar, Item::CalendarItem(Box::default())).unwrap();
+        let uid = |m: &MailboxStore, id: &ItemId| match m.item(id).unwrap() {
+            Item::CalendarItem(c) => c.uid.clone().unwrap(),
+            _ => unreachable!(),
+        };
+        assert_ne!(uid(&m, &a), uid(&m, &b));
+        let own = CalendarItem { uid: Some("event-42@crm.example".into()), ..CalendarItem::default() };
+        let c = m.create_item(&calendar, Item::CalendarItem(Box::new(own))).unwrap();
+        assert_eq!(uid(&m, &c), "event-42@crm.example");
     }
 
     #[test]
@@ -771,10 +824,10 @@ mod tests {
         assert_eq!(e.response_code().as_str(), "ErrorCannotCreateContactInNonContactFolder");
         let e = m.create_item(&inbox, Item::CalendarItem(Box::default())).unwrap_err();
         assert_eq!(e.response_code().as_str(), "ErrorCannotCreateCalendarItemInNonCalendarFolder");
-        let task = Item::Other(OtherItem { element: "Task".into(), item: ItemBase::default() });
+        let task = Item::Other(Box::new(OtherItem { element: "Task".into(), item: ItemBase::default() }));
         assert!(m.create_item(&inbox, task.clone()).is_err());
         assert!(m.create_item(&well_known(DistinguishedFolderName::Tasks), task).is_ok());
-        let message = Item::Other(OtherItem { element: "Message".into(), item: ItemBase::default() });
+        let message = Item::Other(Box::new(OtherItem { element: "Message".into(), item: ItemBase::default() }));
         let id = m.create_item(&inbox, message).unwrap();
         assert_eq!(m.item(&id).unwrap().base().item_class.as_deref(), Some("IPM.Note"));
     }

@@ -5,19 +5,22 @@
 //! - [`Store`]: the organisation's mailboxes; [`MailboxStore`]: one mailbox with the well-known
 //!   folders (`root`, `msgfolderroot`, `contacts`, `calendar`, `deleteditems`, `inbox`, …) and
 //!   sub-folders.
-//! - Items are [`ews::Item`](crate::ews::Item)s with server-issued ids and change keys, stamped
-//!   from an injected [`Clock`].
+//! - It speaks the [`ews`](crate::ews) types: items are [`Item`](crate::ews::Item)s with
+//!   server-issued ids and change keys, stamped from an injected [`Clock`]; folders are
+//!   [`Folder`](crate::ews::Folder) elements.
 //! - [`MailboxStore::changes_since`] is `SyncFolderItems` with real, opaque, per-client sync
-//!   states; [`MailboxStore::update_item`] takes [`FieldUpdate`]s under a [`ConflictResolution`];
-//!   [`MailboxStore::find_items`] takes an [`ItemFilter`] and a [`PageView`].
+//!   states; [`MailboxStore::update_item`] applies [`ItemUpdate`](crate::ews::ItemUpdate)s under a
+//!   [`ConflictResolution`](crate::ews::ConflictResolution); [`MailboxStore::find_items`] evaluates
+//!   a [`Restriction`](crate::ews::Restriction) and pages by an
+//!   [`IndexedPageView`](crate::ews::IndexedPageView).
 //! - Errors are [`StoreError`]s, each with the EWS [`ResponseCode`](crate::ews::ResponseCode)
 //!   Exchange answers.
 //!
 //! ```
 //! use std::sync::Arc;
 //! use chrono::{TimeZone, Utc};
-//! use exsync::ews::{BaseFolderId, Contact, DistinguishedFolderName, Item};
-//! use exsync::sim::{ManualClock, Store, SyncChange};
+//! use exsync::ews::{BaseFolderId, Contact, DistinguishedFolderName, Item, MaxChangesReturned, SyncChange};
+//! use exsync::sim::{ManualClock, Store};
 //!
 //! let clock = ManualClock::new(Utc.with_ymd_and_hms(2025, 3, 1, 9, 0, 0).unwrap());
 //! let mut store = Store::new(7, Arc::new(clock));
@@ -27,12 +30,12 @@
 //! let contact = Contact { display_name: Some("Dana Ruiz".into()), ..Contact::default() };
 //! let id = alice.create_item(&contacts, Item::Contact(Box::new(contact))).unwrap();
 //!
-//! let page = alice.changes_since(&contacts, None, 100, &[]).unwrap();
+//! let page = alice.changes_since(&contacts, None, MaxChangesReturned::MAX, &[]).unwrap();
 //! assert!(page.includes_last_item_in_range);
 //! assert!(matches!(&page.changes[..], [SyncChange::Create(i)] if i.id() == Some(&id)));
 //!
 //! // Nothing new since the state the page returned.
-//! let again = alice.changes_since(&contacts, Some(&page.sync_state), 100, &[]).unwrap();
+//! let again = alice.changes_since(&contacts, Some(&page.sync_state), MaxChangesReturned::MAX, &[]).unwrap();
 //! assert!(again.changes.is_empty());
 //! ```
 
@@ -51,9 +54,8 @@ mod update;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{ItemKind, StoreError};
-pub use find::{BasePoint, FindPage, ItemFilter, PageView};
-pub use folder::{CALENDAR_FOLDER_CLASS, CONTACT_FOLDER_CLASS, FolderInfo, MAIL_FOLDER_CLASS, TASK_FOLDER_CLASS};
-pub use mailbox::{MAX_CHANGES_RETURNED, MailboxStore, SyncChange, SyncPage};
+pub use find::{FindPage, restriction_matches};
+pub use mailbox::{MailboxStore, SyncPage};
 pub use side_door::SideDoor;
 pub use store::Store;
-pub use update::{ConflictResolution, FieldUpdate, UpdateOutcome};
+pub use update::UpdateOutcome;

@@ -80,7 +80,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ews::{BaseFolderId, DistinguishedFolderName, Item, ItemId};
+    use crate::ews::{BaseFolderId, DistinguishedFolderName, Item, ItemId, MaxChangesReturned};
 
     #[test]
     fn mailboxes_by_address_without_case() {
@@ -111,13 +111,20 @@ mod tests {
     }
 
     #[test]
+    fn stores_cross_threads() {
+        fn send_and_sync<T: Send + Sync>() {}
+        send_and_sync::<Store>();
+        send_and_sync::<MailboxStore>();
+    }
+
+    #[test]
     fn same_seed_same_strings() {
         let build = || {
             let mut s = Store::with_system_clock(5);
             let m = s.add_mailbox("alice@contoso.com", "Alice").unwrap();
             let contacts = BaseFolderId::distinguished(DistinguishedFolderName::Contacts);
             let id = m.create_item(&contacts, Item::Contact(Box::default())).unwrap();
-            let state = m.changes_since(&contacts, None, 10, &[]).unwrap().sync_state;
+            let state = m.changes_since(&contacts, None, MaxChangesReturned::MAX, &[]).unwrap().sync_state;
             (id, state)
         };
         assert_eq!(build(), build());

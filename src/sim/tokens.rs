@@ -68,6 +68,7 @@ pub(crate) struct Tokens {
     mailbox_tag: u64,
     change_keys: MacKey,
     sync_states: MacKey,
+    uids: MacKey,
 }
 
 impl Tokens {
@@ -80,6 +81,7 @@ impl Tokens {
             mailbox_tag: org.mac(format!("tag\0{address}").as_bytes()),
             change_keys: mailbox.derive("change-key", ""),
             sync_states: mailbox.derive("sync-state", ""),
+            uids: mailbox.derive("uid", ""),
         }
     }
 
@@ -108,6 +110,14 @@ impl Tokens {
     /// Decodes an id of any mailbox of the organisation.
     pub(crate) fn decode_id(&self, text: &str) -> Option<DecodedId> {
         decode_id(&self.org, text)
+    }
+
+    /// The iCalendar UID a calendar item created without one gets: Exchange's global object id
+    /// prefix followed by 16 bytes unique to the item, in upper-case hex.
+    pub(crate) fn calendar_uid(&self, number: u64) -> String {
+        let a = self.uids.mac(&number.to_be_bytes());
+        let b = self.uids.mac(&a.to_be_bytes());
+        format!("040000008200E00074C5B7101A82E00800000000{a:016X}{b:016X}")
     }
 
     /// The change key for change number `cn`.
@@ -173,6 +183,15 @@ mod tests {
         for junk in ["", "AAMk", "not base64!", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="] {
             assert!(t.decode_id(junk).is_none(), "{junk}");
         }
+    }
+
+    #[test]
+    fn calendar_uids_are_unique_and_stable() {
+        let a = tokens("alice@contoso.com");
+        assert_eq!(a.calendar_uid(1), tokens("alice@contoso.com").calendar_uid(1));
+        assert_ne!(a.calendar_uid(1), a.calendar_uid(2));
+        assert_ne!(a.calendar_uid(1), tokens("bob@contoso.com").calendar_uid(1));
+        assert!(a.calendar_uid(1).starts_with("040000008200E00074C5B7101A82E008"));
     }
 
     #[test]

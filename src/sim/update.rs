@@ -1,5 +1,6 @@
-//! `UpdateItem` from the server side: field updates applied to a stored item, conflict resolution,
-//! and which properties an edit touched (for counting conflicts).
+//! `UpdateItem` from the server side: [`ItemUpdate`]s (`SetItemField`, `AppendToItemField`,
+//! `DeleteItemField`) applied to a stored item, which fields a client may touch, and which
+//! properties an edit changed (for counting conflicts).
 //!
 //! Fields are addressed generically. Every `ews` item type serializes with serde under the schema
 //! element's name in snake case (`contacts:JobTitle` is `job_title` on a contact, `item:Subject` is
@@ -13,50 +14,11 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use crate::ews::{
-    DictionaryUri, DistinguishedPropertySet, EwsDateTime, ExtendedFieldUri, ExtendedProperty, Item, ItemId,
-    PropertyKey, PropertyPath, PropertySet,
+    CalendarField, ContactField, DictionaryUri, DistinguishedPropertySet, EwsDateTime, ExtendedFieldUri,
+    ExtendedProperty, Item, ItemId, ItemUpdate, PropertyKey, PropertyPath, PropertySet,
 };
 
 use super::error::StoreError;
-
-/// One change to an item's properties: the store's form of `SetItemField` and `DeleteItemField`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum FieldUpdate {
-    /// Set the property at `path` to its value in `item` (which carries just that property, as in
-    /// `<t:SetItemField><t:FieldURI …/><t:Contact><t:JobTitle>…</t:JobTitle></t:Contact>`).
-    Set {
-        /// The property.
-        path: PropertyPath,
-        /// An item holding the new value.
-        item: Box<Item>,
-    },
-    /// Remove the property at `path` (no error if it was not set).
-    Delete {
-        /// The property.
-        path: PropertyPath,
-    },
-}
-
-impl FieldUpdate {
-    /// The property this update touches.
-    pub fn path(&self) -> &PropertyPath {
-        match self {
-            FieldUpdate::Set { path, .. } | FieldUpdate::Delete { path } => path,
-        }
-    }
-}
-
-/// What to do when the client's change key is not the item's current one (`ConflictResolution`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ConflictResolution {
-    /// Fail with `ErrorIrresolvableConflict`.
-    NeverOverwrite,
-    /// Apply the update (Exchange's default).
-    #[default]
-    AutoResolve,
-    /// Apply the update.
-    AlwaysOverwrite,
-}
 
 /// The result of an update.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,7 +30,8 @@ pub struct UpdateOutcome {
     pub conflicts: u32,
 }
 
-/// Field URIs a client may not set or delete: the server maintains them.
+/// Field URIs of `ItemType` a client may not set or delete: the server maintains them. (Contact
+/// and calendar fields are judged by [`ContactField`] and [`CalendarField`].)
 const READ_ONLY_FIELDS: &[&str] = &[
     "item:ItemId",
     "item:ParentFolderId",
@@ -88,7 +51,19 @@ const READ_ONLY_FIELDS: &[&str] = &[
     "item:StoreEntryId",
     "item:WebClientReadFormQueryString",
     "item:WebClientEditFormQueryString",
-    "contacts:HasPicture",
+];
+
+/// Field URIs `AppendToItemField` accepts.
+const APPENDABLE_FIELDS: &[&str] = &[
+    "item:Body",
+    "calendar:RequiredAttendees",
+    "calendar:OptionalAttendees",
+    "calendar:Resources",
+    "message:ToRecipients",
+    "message:CcRecipients",
+    "message:BccRecipients",
+    "message:ReplyTo",
+    "distributionlist:Members",
 ];
 
 /// Whether the server maintains this field.
@@ -132,15 +107,15 @@ fn prefix_kind(prefix: &str) -> Option<&'static str> {
 }
 
 /// Where a path's value lives in an item's JSON form.
-struct JsonSlot {
+pub(crate) struct JsonSlot {
     /// In the `item` part (the `ItemType` fields) rather than the kind's own fields.
-    in_base: bool,
+    pub(crate) in_base: bool,
     /// The field name.
-    field: String,
+    pub(crate) field: String,
     /// For indexed fields: the entry key and, for physical addresses, the part.
-    entry: Option<(String, Option<&'static str>)>,
+    pub(crate) entry: Option<(String, Option<&'static str>)>,
     /// The serde tag of the item kind the field needs (`None`: any item).
-    kind: Option<&'static str>,
+    pub(crate) kind: Option<&'static str>,
 }
 
 fn dictionary_slot(uri: DictionaryUri) -> (bool, &'static str, Option<&'static str>, Option<&'static str>) {
@@ -159,7 +134,7 @@ fn dictionary_slot(uri: DictionaryUri) -> (bool, &'static str, Option<&'static s
     }
 }
 
-fn path_text(path: &PropertyPath) -> String {
+pub(crate) fn path_text(path: &PropertyPath) -> String {
     match path {
         PropertyPath::Field(f) => f.as_str().to_owned(),
         PropertyPath::Indexed { field_uri, field_index } => format!("{}[{}]", field_uri.as_str(), field_index),
@@ -167,16 +142,12 @@ fn path_text(path: &PropertyPath) -> String {
     }
 }
 
-fn slot(path: &PropertyPath) -> Result<Option<JsonSlot>, StoreError> {
+pub(crate) fn slot(path: &PropertyPath) -> Result<Option<JsonSlot>, StoreError> {
     let invalid = || StoreError::InvalidPropertySet { path: path_text(path) };
     Ok(Some(match path {
         PropertyPath::Extended(_) => return Ok(None),
         PropertyPath::Field(f) => {
-            let uri = f.as_str();
-            if is_read_only(uri) {
-                return Err(invalid());
-            }
-            let (prefix, name) = uri.split_once(':').ok_or_else(invalid)?;
+            let (prefix, name) = f.as_str().split_once(':').ok_or_else(invalid)?;
             let in_base = prefix == "item";
             let kind = if in_base { None } else { Some(prefix_kind(prefix).ok_or_else(invalid)?) };
             JsonSlot { in_base, field: snake_case(name), entry: None, kind }
@@ -250,7 +221,7 @@ pub(crate) fn same_property(a: &ExtendedFieldUri, b: &ExtendedFieldUri) -> bool 
     extended_identity(a) == extended_identity(b)
 }
 
-fn to_json(item: &Item) -> Map<String, Value> {
+pub(crate) fn to_json(item: &Item) -> Map<String, Value> {
     match serde_json::to_value(item) {
         Ok(Value::Object(m)) => m,
         // Item is an internally tagged enum of structs: it always serializes to an object.
@@ -258,7 +229,7 @@ fn to_json(item: &Item) -> Map<String, Value> {
     }
 }
 
-fn kind_tag(json: &Map<String, Value>) -> Option<&str> {
+pub(crate) fn kind_tag(json: &Map<String, Value>) -> Option<&str> {
     json.get("kind").and_then(Value::as_str)
 }
 
@@ -273,83 +244,160 @@ fn container(json: &mut Map<String, Value>, in_base: bool) -> &mut Map<String, V
     base.as_object_mut().expect("made an object above")
 }
 
-fn entry_key(entry: &Value) -> Option<&str> {
+/// The part of an item's JSON form a slot is in, to read it.
+pub(crate) fn container_ref(json: &Map<String, Value>, in_base: bool) -> Option<&Map<String, Value>> {
+    if in_base { json.get("item").and_then(Value::as_object) } else { Some(json) }
+}
+
+pub(crate) fn entry_key(entry: &Value) -> Option<&str> {
     entry.get("key").and_then(Value::as_str)
 }
 
-fn apply_json(json: &mut Map<String, Value>, update: &FieldUpdate, s: &JsonSlot) -> Result<(), StoreError> {
+/// The error for an update of a field the client may not touch.
+fn refused(update: &ItemUpdate) -> StoreError {
+    let path = path_text(update.path());
+    match update {
+        ItemUpdate::Set { .. } => StoreError::InvalidPropertySet { path },
+        ItemUpdate::Append { .. } => StoreError::InvalidPropertyAppend { path },
+        ItemUpdate::Delete { .. } => StoreError::InvalidPropertyDelete { path },
+    }
+}
+
+/// Whether the client may make this update to `stored`: read-only fields are the server's;
+/// calendar fields follow Exchange's own may-update / may-delete flags ([`CalendarField`]),
+/// contact fields [`ContactField::is_read_only`]; only some fields take appends.
+fn check_writable(stored: &Item, update: &ItemUpdate) -> Result<(), StoreError> {
+    let path = update.path();
+    if let PropertyPath::Field(f) = path {
+        if is_read_only(f.as_str()) {
+            return Err(refused(update));
+        }
+        if matches!(update, ItemUpdate::Append { .. }) && !APPENDABLE_FIELDS.contains(&f.as_str()) {
+            return Err(refused(update));
+        }
+    }
+    if matches!(update, ItemUpdate::Append { .. }) && !matches!(path, PropertyPath::Field(_)) {
+        return Err(refused(update));
+    }
+    let allowed = match stored {
+        Item::Contact(_) => ContactField::from_path(path).is_none_or(|f| !f.is_read_only()),
+        Item::CalendarItem(_) => CalendarField::from_path(path).is_none_or(|f| match update {
+            ItemUpdate::Delete { .. } => f.is_deletable(),
+            _ => f.is_updatable(),
+        }),
+        Item::Other(_) => true,
+    };
+    if allowed { Ok(()) } else { Err(refused(update)) }
+}
+
+/// Appends `value` to `target` (lists are extended, a body's content is extended).
+fn append_value(target: &mut Value, value: Value) -> bool {
+    match (target, value) {
+        (Value::Array(list), Value::Array(more)) => {
+            list.extend(more);
+            true
+        }
+        (Value::Object(body), Value::Object(more)) => {
+            match (body.get_mut("content"), more.get("content").and_then(Value::as_str)) {
+                (Some(Value::String(content)), Some(extra)) => {
+                    content.push_str(extra);
+                    true
+                }
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+fn apply_json(json: &mut Map<String, Value>, update: &ItemUpdate, s: &JsonSlot) -> Result<(), StoreError> {
     let path = update.path();
     if s.kind.is_some_and(|kind| kind_tag(json) != Some(kind)) {
-        return Err(StoreError::InvalidPropertySet { path: path_text(path) });
+        return Err(refused(update));
     }
     let mismatch = || StoreError::UpdatePropertyMismatch { path: path_text(path) };
-    match update {
-        FieldUpdate::Set { item, .. } => {
-            let mut value_json = to_json(item);
-            if s.kind.is_some() && kind_tag(&value_json) != kind_tag(json) {
-                return Err(mismatch());
+    let (value_item, appending) = match update {
+        ItemUpdate::Set { item, .. } => (Some(item), false),
+        ItemUpdate::Append { item, .. } => (Some(item), true),
+        ItemUpdate::Delete { .. } => (None, false),
+    };
+    let Some(value_item) = value_item else {
+        let target = container(json, s.in_base);
+        match &s.entry {
+            None => {
+                target.remove(&s.field);
             }
-            let value = container(&mut value_json, s.in_base).remove(&s.field).ok_or_else(mismatch)?;
-            let target = container(json, s.in_base);
-            match &s.entry {
-                None => {
-                    target.insert(s.field.clone(), value);
-                }
-                Some((index, part)) => {
-                    let entries = value.as_array().ok_or_else(mismatch)?;
-                    let new_entry =
-                        entries.iter().find(|e| entry_key(e) == Some(index.as_str())).ok_or_else(mismatch)?;
-                    let list = target.entry(s.field.clone()).or_insert_with(|| Value::Array(Vec::new()));
-                    if !list.is_array() {
-                        *list = Value::Array(Vec::new());
-                    }
-                    let list = list.as_array_mut().expect("made an array above");
-                    let pos = list.iter().position(|e| entry_key(e) == Some(index.as_str()));
-                    match part {
-                        None => match pos {
-                            Some(p) => list[p] = new_entry.clone(),
-                            None => list.push(new_entry.clone()),
-                        },
-                        Some(part) => {
-                            let part_value = new_entry.get(*part).ok_or_else(mismatch)?.clone();
-                            let p = match pos {
-                                Some(p) => p,
-                                None => {
-                                    let mut fresh = Map::new();
-                                    fresh.insert("key".to_owned(), Value::String(index.clone()));
-                                    list.push(Value::Object(fresh));
-                                    list.len() - 1
-                                }
-                            };
-                            if let Some(obj) = list[p].as_object_mut() {
-                                obj.insert((*part).to_owned(), part_value);
+            Some((index, part)) => {
+                let Some(Value::Array(list)) = target.get_mut(&s.field) else { return Ok(()) };
+                match part {
+                    None => list.retain(|e| entry_key(e) != Some(index.as_str())),
+                    Some(part) => {
+                        for e in list.iter_mut().filter(|e| entry_key(e) == Some(index.as_str())) {
+                            if let Some(obj) = e.as_object_mut() {
+                                obj.remove(*part);
                             }
                         }
+                        // An entry left without parts goes; other entries stay as they are.
+                        list.retain(|e| {
+                            entry_key(e) != Some(index.as_str())
+                                || e.as_object().is_none_or(|o| o.keys().any(|k| k != "key"))
+                        });
                     }
+                }
+                if list.is_empty() {
+                    target.remove(&s.field);
                 }
             }
         }
-        FieldUpdate::Delete { .. } => {
-            let target = container(json, s.in_base);
-            match &s.entry {
-                None => {
-                    target.remove(&s.field);
+        return Ok(());
+    };
+    let mut value_json = to_json(value_item);
+    if s.kind.is_some() && kind_tag(&value_json) != kind_tag(json) {
+        return Err(mismatch());
+    }
+    let value = container(&mut value_json, s.in_base).remove(&s.field).ok_or_else(mismatch)?;
+    let target = container(json, s.in_base);
+    match &s.entry {
+        None if appending => match target.get_mut(&s.field) {
+            Some(existing) => {
+                if !append_value(existing, value) {
+                    return Err(refused(update));
                 }
-                Some((index, part)) => {
-                    let Some(Value::Array(list)) = target.get_mut(&s.field) else { return Ok(()) };
-                    match part {
-                        None => list.retain(|e| entry_key(e) != Some(index.as_str())),
-                        Some(part) => {
-                            for e in list.iter_mut().filter(|e| entry_key(e) == Some(index.as_str())) {
-                                if let Some(obj) = e.as_object_mut() {
-                                    obj.remove(*part);
-                                }
-                            }
-                            list.retain(|e| e.as_object().is_none_or(|o| o.keys().any(|k| k != "key")));
+            }
+            None => {
+                target.insert(s.field.clone(), value);
+            }
+        },
+        None => {
+            target.insert(s.field.clone(), value);
+        }
+        Some((index, part)) => {
+            let entries = value.as_array().ok_or_else(mismatch)?;
+            let new_entry = entries.iter().find(|e| entry_key(e) == Some(index.as_str())).ok_or_else(mismatch)?;
+            let list = target.entry(s.field.clone()).or_insert_with(|| Value::Array(Vec::new()));
+            if !list.is_array() {
+                *list = Value::Array(Vec::new());
+            }
+            let list = list.as_array_mut().expect("made an array above");
+            let pos = list.iter().position(|e| entry_key(e) == Some(index.as_str()));
+            match part {
+                None => match pos {
+                    Some(p) => list[p] = new_entry.clone(),
+                    None => list.push(new_entry.clone()),
+                },
+                Some(part) => {
+                    let part_value = new_entry.get(*part).ok_or_else(mismatch)?.clone();
+                    let p = match pos {
+                        Some(p) => p,
+                        None => {
+                            let mut fresh = Map::new();
+                            fresh.insert("key".to_owned(), Value::String(index.clone()));
+                            list.push(Value::Object(fresh));
+                            list.len() - 1
                         }
-                    }
-                    if list.is_empty() {
-                        target.remove(&s.field);
+                    };
+                    if let Some(obj) = list[p].as_object_mut() {
+                        obj.insert((*part).to_owned(), part_value);
                     }
                 }
             }
@@ -358,10 +406,10 @@ fn apply_json(json: &mut Map<String, Value>, update: &FieldUpdate, s: &JsonSlot)
     Ok(())
 }
 
-fn apply_extended(item: &mut Item, update: &FieldUpdate, field: &ExtendedFieldUri) -> Result<(), StoreError> {
+fn apply_extended(item: &mut Item, update: &ItemUpdate, field: &ExtendedFieldUri) -> Result<(), StoreError> {
     let props = &mut item.base_mut().extended_properties;
     match update {
-        FieldUpdate::Set { item: value, .. } => {
+        ItemUpdate::Set { item: value, .. } => {
             let new = value
                 .base()
                 .extended_properties
@@ -374,17 +422,21 @@ fn apply_extended(item: &mut Item, update: &FieldUpdate, field: &ExtendedFieldUr
                 None => props.push(new),
             }
         }
-        FieldUpdate::Delete { .. } => props.retain(|p| !same_property(&p.field, field)),
+        ItemUpdate::Delete { .. } => props.retain(|p| !same_property(&p.field, field)),
+        ItemUpdate::Append { .. } => return Err(refused(update)),
     }
     Ok(())
 }
 
 /// `item` with `updates` applied in order. Server-stamped fields are left for the caller to set.
-pub(crate) fn apply(item: &Item, updates: &[FieldUpdate]) -> Result<Item, StoreError> {
+pub(crate) fn apply(item: &Item, updates: &[ItemUpdate]) -> Result<Item, StoreError> {
+    for u in updates {
+        check_writable(item, u)?;
+    }
     let mut json = to_json(item);
     let mut extended = Vec::new();
     for u in updates {
-        match slot(u.path())? {
+        match slot(u.path()).map_err(|_| refused(u))? {
             Some(s) => apply_json(&mut json, u, &s)?,
             None => extended.push(u),
         }
@@ -490,15 +542,14 @@ mod tests {
     #[test]
     fn sets_and_deletes_fields() {
         let c = contact("Ann");
-        let set =
-            FieldUpdate::Set { path: PropertyPath::field("contacts:DisplayName"), item: Box::new(contact("Anne")) };
+        let set = ItemUpdate::set(PropertyPath::field("contacts:DisplayName"), contact("Anne"));
         let out = apply(&c, &[set]).unwrap();
         assert_eq!(out, contact("Anne"));
-        let del = FieldUpdate::Delete { path: PropertyPath::field("contacts:DisplayName") };
+        let del = ItemUpdate::delete(PropertyPath::field("contacts:DisplayName"));
         let Item::Contact(out) = apply(&out, &[del]).unwrap() else { panic!() };
         assert_eq!(out.display_name, None);
 
-        let set = FieldUpdate::Set { path: PropertyPath::field("item:Subject"), item: Box::new(subject("hello")) };
+        let set = ItemUpdate::set(PropertyPath::field("item:Subject"), subject("hello"));
         let out = apply(&c, &[set]).unwrap();
         assert_eq!(out.base().subject.as_deref(), Some("hello"));
     }
@@ -506,7 +557,7 @@ mod tests {
     #[test]
     fn item_fields_take_any_item_element() {
         let cal = Item::CalendarItem(Box::default());
-        let set = FieldUpdate::Set { path: PropertyPath::field("item:Subject"), item: Box::new(subject("standup")) };
+        let set = ItemUpdate::set(PropertyPath::field("item:Subject"), subject("standup"));
         assert_eq!(apply(&cal, &[set]).unwrap().base().subject.as_deref(), Some("standup"));
     }
 
@@ -514,18 +565,18 @@ mod tests {
     fn refuses_read_only_and_foreign_fields() {
         let c = contact("Ann");
         for uri in ["item:ItemId", "item:LastModifiedTime", "calendar:Location", "message:IsRead"] {
-            let del = FieldUpdate::Delete { path: PropertyPath::field(uri) };
-            assert!(matches!(apply(&c, &[del]), Err(StoreError::InvalidPropertySet { .. })), "{uri}");
+            let del = ItemUpdate::delete(PropertyPath::field(uri));
+            assert!(matches!(apply(&c, &[del]), Err(StoreError::InvalidPropertyDelete { .. })), "{uri}");
         }
     }
 
     #[test]
     fn set_without_a_value_is_a_mismatch() {
         let c = contact("Ann");
-        let set = FieldUpdate::Set { path: PropertyPath::field("contacts:DisplayName"), item: Box::new(subject("x")) };
+        let set = ItemUpdate::set(PropertyPath::field("contacts:DisplayName"), subject("x"));
         assert!(matches!(apply(&c, &[set]), Err(StoreError::UpdatePropertyMismatch { .. })));
         let cal = Item::CalendarItem(Box::new(CalendarItem { location: Some("Room 1".into()), ..Default::default() }));
-        let set = FieldUpdate::Set { path: PropertyPath::field("contacts:DisplayName"), item: Box::new(cal) };
+        let set = ItemUpdate::set(PropertyPath::field("contacts:DisplayName"), cal);
         assert!(matches!(apply(&c, &[set]), Err(StoreError::UpdatePropertyMismatch { .. })));
     }
 
@@ -536,12 +587,11 @@ mod tests {
             .push(ExtendedProperty { field: tag_field(), value: ExtendedValue::Single("rec-2".into()) });
         let value = Item::Contact(Box::new(Contact { item: base, ..Contact::default() }));
         let path = PropertyPath::Extended(tag_field());
-        let out =
-            apply(&contact("Ann"), &[FieldUpdate::Set { path: path.clone(), item: Box::new(value.clone()) }]).unwrap();
+        let out = apply(&contact("Ann"), &[ItemUpdate::set(path.clone(), value.clone())]).unwrap();
         assert_eq!(find_extended(&out, &tag_field()).unwrap().single(), Some("rec-2"));
-        let again = apply(&out, &[FieldUpdate::Set { path: path.clone(), item: Box::new(value) }]).unwrap();
+        let again = apply(&out, &[ItemUpdate::set(path.clone(), value)]).unwrap();
         assert_eq!(again.base().extended_properties.len(), 1);
-        let gone = apply(&again, &[FieldUpdate::Delete { path }]).unwrap();
+        let gone = apply(&again, &[ItemUpdate::delete(path)]).unwrap();
         assert!(gone.base().extended_properties.is_empty());
     }
 
