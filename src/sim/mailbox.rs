@@ -163,6 +163,11 @@ impl MailboxStore {
         self.last_change
     }
 
+    /// The tag of this mailbox inside the ids it issues.
+    pub(super) fn mailbox_tag(&self) -> u64 {
+        self.tokens.mailbox_tag()
+    }
+
     /// Changes made as if the owner did them in Outlook, for tests and benchmarks.
     pub fn side_door(&mut self) -> SideDoor<'_> {
         SideDoor::new(self)

@@ -70,10 +70,7 @@ impl Store {
     /// routes a request by the ids in it).
     pub fn mailbox_of_id(&self, id: &str) -> Option<&str> {
         let d = decode_id(&self.key, id)?;
-        self.mailboxes
-            .iter()
-            .find(|(k, _)| Tokens::new(self.key, k).mailbox_tag() == d.mailbox_tag)
-            .map(|(_, m)| m.address())
+        self.mailboxes.values().find(|m| m.mailbox_tag() == d.mailbox_tag).map(MailboxStore::address)
     }
 }
 
