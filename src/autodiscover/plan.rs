@@ -40,13 +40,17 @@
 //!
 //! let Step::Attempt(Attempt::Soap { url, .. }) = plan.next_step() else { panic!() };
 //! assert_eq!(url.as_str(), "https://contoso.com/autodiscover/autodiscover.svc");
+//! plan.handle(Outcome::HttpStatus(404), Duration::from_millis(40)).unwrap();
+//!
+//! let Step::Attempt(Attempt::Pox { url, .. }) = plan.next_step() else { panic!() };
+//! assert_eq!(url.as_str(), "https://autodiscover.contoso.com/autodiscover/autodiscover.xml");
 //! let answer = r#"<Autodiscover><Response><Account><Action>settings</Action>
 //!   <Protocol><Type>EXPR</Type><EwsUrl>https://mail.contoso.com/EWS/Exchange.asmx</EwsUrl></Protocol>
 //!   </Account></Response></Autodiscover>"#;
-//! plan.handle(Outcome::Pox(PoxResponse::parse(answer).unwrap()), Duration::from_millis(80)).unwrap();
+//! plan.handle(Outcome::Pox(Box::new(PoxResponse::parse(answer).unwrap())), Duration::from_millis(80)).unwrap();
 //! let Step::Done(Ok(found)) = plan.next_step() else { panic!() };
 //! assert_eq!(found.ews_url.as_str(), "https://mail.contoso.com/EWS/Exchange.asmx");
-//! assert_eq!(plan.attempts().len(), 2);
+//! assert_eq!(plan.attempts().len(), 3);
 //! ```
 
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -281,9 +285,9 @@ pub struct SrvRecord {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
     /// A POX answer (HTTP 200, parsed).
-    Pox(PoxResponse),
+    Pox(Box<PoxResponse>),
     /// A SOAP answer or fault (parsed).
-    Soap(GetUserSettingsReply),
+    Soap(Box<GetUserSettingsReply>),
     /// An HTTP redirect (301, 302, 303, 307, 308) to `location` (absolute or relative).
     Redirect {
         /// The status code.
@@ -846,12 +850,12 @@ impl AutodiscoverPlan {
         Step::Done(Err(err))
     }
 
-    fn record(&mut self, attempt: &Attempt, result: AttemptResult, duration: Duration) {
+    fn record(&mut self, attempt: &Attempt, email: String, result: AttemptResult, duration: Duration) {
         let target = match attempt.url() {
             Some(u) => redact_userinfo(u),
             None => attempt.target(),
         };
-        self.records.push(AttemptRecord { kind: attempt.kind(), target, email: self.email.clone(), result, duration });
+        self.records.push(AttemptRecord { kind: attempt.kind(), target, email, result, duration });
     }
 
     /// Counts a redirect; `false` (and the plan finished) past the limit.
@@ -1128,6 +1132,7 @@ impl AutodiscoverPlan {
     /// how long it took.
     pub fn handle(&mut self, outcome: Outcome, duration: Duration) -> Result<(), AutodiscoverError> {
         let (attempt, pending) = self.outstanding.take().ok_or(AutodiscoverError::NoAttemptInProgress)?;
+        let email = self.email.clone();
         let result = match (&pending, &outcome) {
             (_, Outcome::Network(detail)) => AttemptResult::Network { detail: detail.clone() },
             (_, Outcome::InvalidBody(detail)) => AttemptResult::InvalidBody { detail: detail.clone() },
@@ -1154,7 +1159,7 @@ impl AutodiscoverPlan {
                 detail: format!("unexpected outcome for this attempt: {}", outcome_name(other)),
             },
         };
-        self.record(&attempt, result, duration);
+        self.record(&attempt, email, result, duration);
         Ok(())
     }
 }
@@ -1177,6 +1182,18 @@ fn outcome_name(o: &Outcome) -> &'static str {
 pub struct AutodiscoverCache {
     ttl: Duration,
     entries: HashMap<String, (Discovery, SystemTime)>,
+}
+
+impl From<PoxResponse> for Outcome {
+    fn from(r: PoxResponse) -> Self {
+        Outcome::Pox(Box::new(r))
+    }
+}
+
+impl From<GetUserSettingsReply> for Outcome {
+    fn from(r: GetUserSettingsReply) -> Self {
+        Outcome::Soap(Box::new(r))
+    }
 }
 
 impl AutodiscoverCache {

@@ -285,8 +285,13 @@ impl Backoff {
         }
         let wait = match cause {
             // The server's own figure, with up to a tenth more so that many clients told the same
-            // figure do not all come back at once.
-            RetryCause::ServerBusy { back_off: Some(b) } => *b + self.rng.up_to(*b / 10),
+            // figure do not all come back at once (the extra never pushes a fitting wait past the
+            // budget).
+            RetryCause::ServerBusy { back_off: Some(b) } => {
+                let remaining = self.policy.budget.saturating_sub(cx.elapsed);
+                let room = remaining.saturating_sub(*b);
+                *b + self.rng.up_to((*b / 10).min(room))
+            }
             RetryCause::HttpThrottled { retry_after: Some(d), .. } => *d,
             RetryCause::ServerBusy { back_off: None }
             | RetryCause::HttpThrottled { retry_after: None, .. }

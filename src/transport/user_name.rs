@@ -199,10 +199,6 @@ fn check_dns_domain(domain: &str) -> Result<(), UserNameError> {
 
 fn check_netbios(domain: &str) -> Result<(), UserNameError> {
     let part = NamePart::Domain;
-    let len = domain.chars().count();
-    if len > MAX_NETBIOS_LEN {
-        return Err(UserNameError::TooLong { part, len, max: MAX_NETBIOS_LEN });
-    }
     for c in domain.chars() {
         if c.is_whitespace() {
             return Err(UserNameError::Whitespace { part });
@@ -210,6 +206,10 @@ fn check_netbios(domain: &str) -> Result<(), UserNameError> {
         if c.is_control() || FORBIDDEN_IN_NETBIOS.contains(&c) || c == '@' {
             return Err(UserNameError::InvalidCharacter { part, character: c });
         }
+    }
+    let len = domain.chars().count();
+    if len > MAX_NETBIOS_LEN {
+        return Err(UserNameError::TooLong { part, len, max: MAX_NETBIOS_LEN });
     }
     Ok(())
 }
