@@ -246,18 +246,22 @@ pub fn redact_url(url: &str) -> Cow<'_, str> {
             out = Cow::Owned(format!("{}{REDACTED}{}", &url[..authority_start], &url[authority_start + at..]));
         }
     }
-    if let Some(q) = out.find('?') {
-        let (base, query) = out.split_at(q + 1);
-        let (query, fragment) = query.split_once('#').map_or((query, None), |(a, b)| (a, Some(b)));
-        let redacted = redact_pairs(query);
-        if redacted != query {
-            let mut s = format!("{base}{redacted}");
-            if let Some(f) = fragment {
-                s.push('#');
-                s.push_str(f);
-            }
-            out = Cow::Owned(s);
+    // Query and fragment (OAuth's implicit flow puts `access_token=` in the fragment).
+    let (before_fragment, fragment) = out.split_once('#').map_or((&*out, None), |(a, b)| (a, Some(b)));
+    let (base, query) = before_fragment.split_once('?').map_or((before_fragment, None), |(a, b)| (a, Some(b)));
+    let query_r = query.map(redact_pairs);
+    let fragment_r = fragment.map(redact_pairs);
+    if query_r.as_deref() != query || fragment_r.as_deref() != fragment {
+        let mut s = base.to_owned();
+        if let Some(q) = query_r {
+            s.push('?');
+            s.push_str(&q);
         }
+        if let Some(f) = fragment_r {
+            s.push('#');
+            s.push_str(&f);
+        }
+        out = Cow::Owned(s);
     }
     out
 }
@@ -450,6 +454,8 @@ mod tests {
         assert_eq!(redact_url("https://host/EWS/Exchange.asmx"), "https://host/EWS/Exchange.asmx");
         assert_eq!(redact_url("https://host/x?e=a@b.com"), "https://host/x?e=a@b.com");
         assert_eq!(redact_header("Location", "https://x/?code=123"), "https://x/?code=***");
+        assert_eq!(redact_url("https://app/cb#access_token=abc&state=1"), "https://app/cb#access_token=***&state=1");
+        assert_eq!(redact_url("https://host/x#section"), "https://host/x#section");
         assert_eq!(
             request_line("GET", "http://u:p@autodiscover.contoso.com/autodiscover/autodiscover.xml", "HTTP/1.1"),
             "GET http://***@autodiscover.contoso.com/autodiscover/autodiscover.xml HTTP/1.1"
