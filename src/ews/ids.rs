@@ -36,8 +36,8 @@ impl ToXml for ItemId {
 
 impl FromXml for ItemId {
     fn from_xml<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Self, XmlError> {
-        let id = r.required_attr(el, "Id")?;
-        let change_key = r.attr(el, "ChangeKey")?;
+        let [id, change_key] = r.attrs(el, ["Id", "ChangeKey"])?;
+        let id = id.ok_or_else(|| r.error_on(el, crate::xml::XmlErrorKind::MissingAttribute("Id")))?;
         r.skip(el)?;
         Ok(ItemId { id, change_key })
     }
@@ -68,8 +68,8 @@ impl ToXml for FolderId {
 
 impl FromXml for FolderId {
     fn from_xml<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Self, XmlError> {
-        let id = r.required_attr(el, "Id")?;
-        let change_key = r.attr(el, "ChangeKey")?;
+        let [id, change_key] = r.attrs(el, ["Id", "ChangeKey"])?;
+        let id = id.ok_or_else(|| r.error_on(el, crate::xml::XmlErrorKind::MissingAttribute("Id")))?;
         r.skip(el)?;
         Ok(FolderId { id, change_key })
     }

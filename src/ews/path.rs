@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::xml::{Element, FromXml, ToXml, XmlError, XmlErrorKind, XmlReader, XmlWriter, xml_enum};
+use crate::xml::{Element, FromXml, ToXml, XmlError, XmlErrorKind, XmlReader, XmlValue, XmlWriter, xml_enum};
 
 use super::field_uris::UNINDEXED_FIELD_URIS;
 
@@ -179,19 +179,31 @@ impl ToXml for ExtendedFieldUri {
 
 impl FromXml for ExtendedFieldUri {
     fn from_xml<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Self, XmlError> {
-        let property_type = r
-            .attr_value(el, "PropertyType")?
-            .ok_or_else(|| r.error_on(el, XmlErrorKind::MissingAttribute("PropertyType")))?;
-        let set = match (
-            r.attr_value::<DistinguishedPropertySet>(el, "DistinguishedPropertySetId")?,
-            r.attr(el, "PropertySetId")?,
-        ) {
+        let [dist, guid, tag, name, id, ptype] = r.attrs(
+            el,
+            [
+                "DistinguishedPropertySetId",
+                "PropertySetId",
+                "PropertyTag",
+                "PropertyName",
+                "PropertyId",
+                "PropertyType",
+            ],
+        )?;
+        fn typed<T: XmlValue>(r: &XmlReader<'_>, el: &Element<'_>, v: Option<String>) -> Result<Option<T>, XmlError> {
+            match v {
+                None => Ok(None),
+                Some(v) => T::parse_xml(&v).map(Some).ok_or_else(|| r.invalid(el, &v, T::EXPECTED)),
+            }
+        }
+        let property_type: MapiPropertyType =
+            typed(r, el, ptype)?.ok_or_else(|| r.error_on(el, XmlErrorKind::MissingAttribute("PropertyType")))?;
+        let set = match (typed::<DistinguishedPropertySet>(r, el, dist)?, guid) {
             (Some(d), _) => Some(PropertySet::Distinguished(d)),
             (None, Some(g)) => Some(PropertySet::Guid(g)),
             (None, None) => None,
         };
-        let key = match (r.attr(el, "PropertyTag")?, r.attr(el, "PropertyName")?, r.attr_value(el, "PropertyId")?, set)
-        {
+        let key = match (tag, name, typed::<i32>(r, el, id)?, set) {
             (Some(t), _, _, _) => PropertyKey::Tag(t),
             (None, Some(n), _, Some(s)) => PropertyKey::Name(s, n),
             (None, None, Some(i), Some(s)) => PropertyKey::Id(s, i),

@@ -61,8 +61,8 @@ impl<'a> Element<'a> {
 pub struct XmlReader<'a> {
     inner: Reader<&'a [u8]>,
     input: &'a str,
-    /// Byte offsets of the `<` of each open element.
-    stack: Vec<usize>,
+    /// Byte offset of the `<` and the qualified name of each open element.
+    stack: Vec<(usize, &'a str)>,
     strict: bool,
     limits: Limits,
 }
@@ -75,12 +75,15 @@ impl std::fmt::Debug for XmlReader<'_> {
 
 fn name_at(input: &str, pos: usize) -> &str {
     let rest = input.get(pos + 1..).unwrap_or("");
-    let end = rest.find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>').unwrap_or(rest.len());
+    let end = rest.bytes().position(|b| b.is_ascii_whitespace() || b == b'/' || b == b'>').unwrap_or(rest.len());
     &rest[..end]
 }
 
 fn local_of(qname: &str) -> &str {
-    qname.rsplit_once(':').map_or(qname, |(_, l)| l)
+    match qname.bytes().position(|b| b == b':') {
+        Some(i) => &qname[i + 1..],
+        None => qname,
+    }
 }
 
 impl<'a> XmlReader<'a> {
@@ -93,7 +96,8 @@ impl<'a> XmlReader<'a> {
     /// A reader with explicit limits.
     pub fn with_limits(input: &'a str, limits: Limits) -> Result<Self, XmlError> {
         let mut inner = Reader::from_str(input);
-        inner.config_mut().check_end_names = true;
+        // End tags are checked against `stack` here (cheaper than the parser's own copy of names).
+        inner.config_mut().check_end_names = false;
         let reader = XmlReader { inner, input, stack: Vec::with_capacity(16), strict: false, limits };
         if input.len() > limits.max_bytes {
             return Err(reader.error_at(0, XmlErrorKind::TooLarge { size: input.len(), limit: limits.max_bytes }));
@@ -115,9 +119,9 @@ impl<'a> XmlReader<'a> {
     /// The slash-separated path of the open elements.
     pub fn path(&self) -> String {
         let mut p = String::new();
-        for &pos in &self.stack {
+        for &(_, name) in &self.stack {
             p.push('/');
-            p.push_str(name_at(self.input, pos));
+            p.push_str(name);
         }
         if p.is_empty() {
             p.push('/');
@@ -166,14 +170,27 @@ impl<'a> XmlReader<'a> {
         }
     }
 
+    /// The element's qualified name as a slice of the input (found from the event's own name slice,
+    /// which points into the input, so no rescan is needed).
+    fn qname_of(&self, pos: usize, start: &BytesStart<'_>) -> &'a str {
+        let name = start.name();
+        let bytes = name.as_ref();
+        let base = self.input.as_ptr() as usize;
+        let at = (bytes.as_ptr() as usize).wrapping_sub(base);
+        match self.input.get(at..at.saturating_add(bytes.len())) {
+            Some(s) if s == bytes => s,
+            _ => name_at(self.input, pos),
+        }
+    }
+
     fn open(&mut self, pos: usize, start: BytesStart<'a>, empty: bool) -> Result<Element<'a>, XmlError> {
-        let qname = name_at(self.input, pos);
+        let qname = self.qname_of(pos, &start);
         let depth = self.stack.len() + 1;
         if depth > self.limits.max_depth {
             return Err(self.error_at(pos, XmlErrorKind::TooDeep { limit: self.limits.max_depth }));
         }
         if !empty {
-            self.stack.push(pos);
+            self.stack.push((pos, qname));
         }
         Ok(Element {
             start,
@@ -223,13 +240,29 @@ impl<'a> XmlReader<'a> {
         }
     }
 
+    /// Closes the innermost open element; the end tag must name it.
+    fn close(&mut self, pos: usize, end: &quick_xml::events::BytesEnd<'_>) -> Result<(), XmlError> {
+        let name = end.name();
+        match self.stack.last() {
+            Some(&(_, open)) if open == name.as_ref() => {
+                self.stack.pop();
+                Ok(())
+            }
+            Some(&(_, open)) => Err(self.error_at(
+                pos,
+                XmlErrorKind::Syntax(format!("expected </{open}>, found </{}>", XmlError::shorten(name.as_ref()))),
+            )),
+            None => Err(self.error_at(pos, XmlErrorKind::Syntax("end tag without a start tag".into()))),
+        }
+    }
+
     /// Whether `el` is still open at the top of the stack.
     fn is_current(&self, el: &Element<'_>) -> bool {
-        !el.empty && self.stack.len() == el.depth && self.stack.last() == Some(&el.pos)
+        !el.empty && self.stack.len() == el.depth && self.stack.last().map(|e| e.0) == Some(el.pos)
     }
 
     fn is_open(&self, el: &Element<'_>) -> bool {
-        !el.empty && self.stack.len() >= el.depth && self.stack.get(el.depth - 1) == Some(&el.pos)
+        !el.empty && self.stack.len() >= el.depth && self.stack.get(el.depth - 1).map(|e| e.0) == Some(el.pos)
     }
 
     /// Skips to the end of the innermost open element.
@@ -241,8 +274,8 @@ impl<'a> XmlReader<'a> {
                 Event::Start(s) => {
                     self.open(pos, s, false)?;
                 }
-                Event::End(_) => {
-                    self.stack.pop();
+                Event::End(e) => {
+                    self.close(pos, &e)?;
                     if self.stack.len() < target {
                         return Ok(());
                     }
@@ -284,8 +317,8 @@ impl<'a> XmlReader<'a> {
             match ev {
                 Event::Start(s) => return self.open(pos, s, false).map(Some),
                 Event::Empty(s) => return self.open(pos, s, true).map(Some),
-                Event::End(_) => {
-                    self.stack.pop();
+                Event::End(e) => {
+                    self.close(pos, &e)?;
                     return Ok(None);
                 }
                 Event::Text(t) => {
@@ -324,8 +357,8 @@ impl<'a> XmlReader<'a> {
                 Event::Text(t) => t.xml10_content(),
                 Event::CData(c) => c.into_inner(),
                 Event::GeneralRef(r) => self.resolve_ref(pos, &r)?,
-                Event::End(_) => {
-                    self.stack.pop();
+                Event::End(e) => {
+                    self.close(pos, &e)?;
                     return Ok(acc.unwrap_or(Cow::Borrowed("")));
                 }
                 Event::Comment(_) | Event::PI(_) => continue,
@@ -389,10 +422,10 @@ impl<'a> XmlReader<'a> {
 
     /// The value of attribute `name` (matched by local name) on `el`, unescaped.
     pub fn attr(&self, el: &Element<'a>, name: &str) -> Result<Option<String>, XmlError> {
-        for a in el.start.attributes() {
+        for a in el.start.attributes().with_checks(false) {
             let a = a.map_err(|e| self.error_on(el, XmlErrorKind::Syntax(e.to_string())))?;
             let key = a.key.as_ref();
-            let local = key.rsplit(':').next().unwrap_or(key);
+            let local = local_of(key);
             if local == name && !key.starts_with("xmlns") {
                 let v = a
                     .normalized_value(quick_xml::XmlVersion::Implicit1_0)
@@ -412,11 +445,31 @@ impl<'a> XmlReader<'a> {
             if key.starts_with("xmlns") {
                 continue;
             }
-            let local = key.rsplit(':').next().unwrap_or(key);
+            let local = local_of(key);
             let v = a
                 .normalized_value(quick_xml::XmlVersion::Implicit1_0)
                 .map_err(|e| self.error_on(el, XmlErrorKind::Syntax(e.to_string())))?;
             out.push((local.to_owned(), v.into_owned()));
+        }
+        Ok(out)
+    }
+
+    /// The values of several attributes (matched by local name) in one pass over the element's
+    /// attributes, in the order of `names`.
+    pub fn attrs<const N: usize>(&self, el: &Element<'a>, names: [&str; N]) -> Result<[Option<String>; N], XmlError> {
+        let mut out: [Option<String>; N] = std::array::from_fn(|_| None);
+        for a in el.start.attributes().with_checks(false) {
+            let a = a.map_err(|e| self.error_on(el, XmlErrorKind::Syntax(e.to_string())))?;
+            let key = a.key.as_ref();
+            if key.starts_with("xmlns") {
+                continue;
+            }
+            if let Some(i) = names.iter().position(|n| *n == local_of(key)) {
+                let v = a
+                    .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                    .map_err(|e| self.error_on(el, XmlErrorKind::Syntax(e.to_string())))?;
+                out[i] = Some(v.into_owned());
+            }
         }
         Ok(out)
     }
