@@ -89,28 +89,16 @@ fn validate_responses<O: Operation>(strategy: impl Strategy<Value = O::Response>
     validate(&shared, Schema::Current, &docs).unwrap();
 }
 
-/// The Exchange 2010 SP2 schema lacks the `Sharing` property set.
-fn downgrade_item(item: &mut Item) {
-    // Nor does it let a client send Body/@IsTruncated.
-    if let Some(b) = &mut item.base_mut().body {
-        b.is_truncated = None;
-    }
-    for p in &mut item.base_mut().extended_properties {
-        downgrade_field(&mut p.field);
-    }
-}
-
-fn downgrade_field(f: &mut ExtendedFieldUri) {
-    if let PropertyKey::Name(set, _) | PropertyKey::Id(set, _) = &mut f.key {
-        if *set == PropertySet::Distinguished(DistinguishedPropertySet::Sharing) {
-            *set = PropertySet::Distinguished(DistinguishedPropertySet::PublicStrings);
-        }
-    }
-}
-
+/// A path naming a property set the Exchange 2010 SP2 schema lacks (`Sharing`) is moved to
+/// `PublicStrings`, keeping the request's shape.
 fn downgrade_path(p: &mut PropertyPath) {
     if let PropertyPath::Extended(f) = p {
-        downgrade_field(f);
+        if f.is_supported_by(ExchangeVersion::Exchange2010Sp2) {
+            return;
+        }
+        if let PropertyKey::Name(set, _) | PropertyKey::Id(set, _) = &mut f.key {
+            *set = PropertySet::Distinguished(DistinguishedPropertySet::PublicStrings);
+        }
     }
 }
 
@@ -640,7 +628,7 @@ mod create_item {
     #[test]
     fn generated_requests_validate_against_both_schemas() {
         validate_requests(create_item(), |mut op| {
-            op.items.iter_mut().for_each(downgrade_item);
+            op.items.iter_mut().for_each(|i| i.retain_supported(ExchangeVersion::Exchange2010Sp2));
             op
         });
     }
@@ -762,7 +750,7 @@ mod update_item {
                     match u {
                         ItemUpdate::Set { path, item } | ItemUpdate::Append { path, item } => {
                             downgrade_path(path);
-                            downgrade_item(item);
+                            item.retain_supported(ExchangeVersion::Exchange2010Sp2);
                         }
                         ItemUpdate::Delete { path } => downgrade_path(path),
                     }

@@ -34,14 +34,13 @@ use crate::xml::{Element, FromXml, ToXml, XmlError, XmlErrorKind, XmlReader, Xml
 
 use super::contact_entries::{
     EmailAddress, EmailAddressKey, ImAddress, ImAddressKey, PhoneNumber, PhoneNumberKey, PhysicalAddress,
-    PhysicalAddressKey, is_2010_sp2_or_older, read_email_addresses, read_im_addresses, read_phone_numbers,
+    PhysicalAddressKey, read_email_addresses, read_im_addresses, read_phone_numbers,
     read_physical_addresses, write_email_addresses, write_im_addresses, write_phone_numbers, write_physical_addresses,
 };
 use super::datetime::EwsDateTime;
 use super::envelope::ExchangeVersion;
 use super::item::{Item, ItemBase, read_strings, write_strings};
-use super::mailbox::{Mailbox, MailboxType, read_single_mailbox, write_single_mailbox};
-use super::path::{DistinguishedPropertySet, PropertyKey, PropertySet};
+use super::mailbox::{Mailbox, read_single_mailbox, write_single_mailbox};
 
 xml_enum! {
     /// How Exchange composes a contact's `FileAs` from its names (`FileAsMappingType`).
@@ -496,33 +495,20 @@ impl Contact {
 
     /// Drops what a request written for `version` cannot carry. Up to Exchange 2010 SP2: the phone
     /// keys `BusinessMobile`, `IPPhone`, `Mms` and `Msn` (their entries are removed), the mailbox
-    /// types `GroupMailbox` and `ImplicitContact`, the mailboxes' `OriginalDisplayName`, and of the
-    /// item fields the body's `IsTruncated` and extended properties in the `Sharing` property set.
+    /// types `GroupMailbox` and `ImplicitContact` of e-mail entries and mailboxes, the mailboxes'
+    /// `OriginalDisplayName`, and what [`ItemBase::retain_supported`] drops of the item fields.
     pub fn retain_supported(&mut self, version: ExchangeVersion) {
-        if !is_2010_sp2_or_older(version) {
+        if !version.is_exchange2010_sp2_or_older() {
             return;
         }
-        if let Some(b) = &mut self.item.body {
-            b.is_truncated = None;
-        }
-        let sharing = PropertySet::Distinguished(DistinguishedPropertySet::Sharing);
-        self.item.extended_properties.retain(|p| match &p.field.key {
-            PropertyKey::Name(set, _) | PropertyKey::Id(set, _) => *set != sharing,
-            PropertyKey::Tag(_) => true,
-        });
+        self.item.retain_supported(version);
         self.phone_numbers.retain(|p| p.key.is_supported_by(version));
-        let old_type = |t: &mut Option<MailboxType>| {
-            if matches!(t, Some(MailboxType::GroupMailbox | MailboxType::ImplicitContact)) {
-                *t = None;
-            }
-        };
         for e in &mut self.email_addresses {
-            old_type(&mut e.mailbox_type);
+            e.mailbox_type = e.mailbox_type.filter(|t| t.is_supported_by(version));
         }
         let mailboxes = self.manager_mailbox.iter_mut().chain(self.direct_reports.iter_mut().flatten());
         for m in mailboxes {
-            old_type(&mut m.mailbox_type);
-            m.original_display_name = None;
+            m.retain_supported(version);
         }
     }
 }

@@ -66,6 +66,8 @@ pub fn ews_date() -> impl Strategy<Value = EwsDate> {
         .prop_map(|(date, off)| EwsDate { date, offset: off.map(|s| FixedOffset::east_opt(s).unwrap()) })
 }
 
+/// A mailbox with every field of the current schema (`Mailbox::retain_supported` fits it to older
+/// ones).
 pub fn mailbox() -> impl Strategy<Value = Mailbox> {
     (
         option::of(text()),
@@ -73,14 +75,15 @@ pub fn mailbox() -> impl Strategy<Value = Mailbox> {
         option::of(prop_oneof![Just("SMTP".to_owned()), Just("EX".to_owned())]),
         option::of(proptest::sample::select(MailboxType::ALL)),
         option::of(item_id()),
+        option::of(text()),
     )
-        .prop_map(|(name, email_address, routing_type, mailbox_type, item_id)| Mailbox {
+        .prop_map(|(name, email_address, routing_type, mailbox_type, item_id, original_display_name)| Mailbox {
             name,
             email_address,
             routing_type,
-            mailbox_type: mailbox_type,
+            mailbox_type,
             item_id,
-            original_display_name: None,
+            original_display_name,
         })
 }
 
@@ -90,7 +93,7 @@ pub fn guid() -> impl Strategy<Value = String> {
 
 pub fn extended_field_uri() -> impl Strategy<Value = ExtendedFieldUri> {
     let set = prop_oneof![
-        proptest::sample::select(DistinguishedPropertySet::ALL).prop_map(|d| PropertySet::Distinguished(d)),
+        proptest::sample::select(DistinguishedPropertySet::ALL).prop_map(PropertySet::Distinguished),
         guid().prop_map(PropertySet::Guid),
     ];
     let key = prop_oneof![

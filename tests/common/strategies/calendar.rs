@@ -1,9 +1,7 @@
 //! Strategies for calendar items: recurrence, attendees, occurrences, time zones. Values are
 //! schema-valid: non-empty day lists, intervals and counts of at least 1, days of the month 1–31,
-//! calendar items carry calendar patterns only.
-//!
-//! [`Level`] picks which schema the values must satisfy: [`Level::Exchange2010Sp2`] leaves out the
-//! fields and enum values added after Exchange 2010 SP2.
+//! calendar items carry calendar patterns only. Values use every field and enum value of the current
+//! schema; tests for Exchange 2010 SP2 pass them through `CalendarItem::retain_supported`.
 
 use chrono::NaiveTime;
 use proptest::collection::vec;
@@ -14,15 +12,6 @@ use proptest::sample::select;
 use exsync::ews::*;
 
 use super::base::*;
-
-/// Which schema generated values must be valid against.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Level {
-    /// The current schema: every field and enum value.
-    Current,
-    /// Exchange 2010 SP2: nothing newer.
-    Exchange2010Sp2,
-}
 
 fn interval() -> impl Strategy<Value = u32> {
     prop_oneof![8 => 1u32..=12, 1 => 13u32..=999, 1 => Just(i32::MAX as u32)]
@@ -84,41 +73,22 @@ pub fn task_recurrence() -> impl Strategy<Value = Recurrence> {
     (task_pattern(), recurrence_range()).prop_map(|(pattern, range)| Recurrence { pattern, range })
 }
 
-/// A mailbox valid at `level`.
-pub fn mailbox_for(level: Level) -> impl Strategy<Value = Mailbox> {
-    (mailbox(), option::of(text())).prop_map(move |(mut m, original)| {
-        match level {
-            Level::Current => m.original_display_name = original,
-            Level::Exchange2010Sp2 => {
-                if matches!(m.mailbox_type, Some(MailboxType::GroupMailbox | MailboxType::ImplicitContact)) {
-                    m.mailbox_type = Some(MailboxType::Mailbox);
-                }
-            }
-        }
-        m
-    })
-}
-
-/// An attendee valid at `level`.
-pub fn attendee_for(level: Level) -> impl Strategy<Value = Attendee> {
-    let proposed = match level {
-        Level::Current => (option::of(date_time()), option::of(date_time())).boxed(),
-        Level::Exchange2010Sp2 => Just((None, None)).boxed(),
-    };
-    (mailbox_for(level), option::of(select(ResponseType::ALL)), option::of(date_time()), proposed).prop_map(
-        |(mailbox, response_type, last_response_time, (proposed_start, proposed_end))| Attendee {
+/// An attendee (proposed times included).
+pub fn attendee() -> impl Strategy<Value = Attendee> {
+    (
+        mailbox(),
+        option::of(select(ResponseType::ALL)),
+        option::of(date_time()),
+        option::of(date_time()),
+        option::of(date_time()),
+    )
+        .prop_map(|(mailbox, response_type, last_response_time, proposed_start, proposed_end)| Attendee {
             mailbox,
             response_type,
             last_response_time,
             proposed_start,
             proposed_end,
-        },
-    )
-}
-
-/// An attendee (current schema).
-pub fn attendee() -> impl Strategy<Value = Attendee> {
-    attendee_for(Level::Current)
+        })
 }
 
 pub fn occurrence_info() -> impl Strategy<Value = OccurrenceInfo> {
@@ -177,11 +147,8 @@ pub fn time_zone_definition() -> impl Strategy<Value = TimeZoneDefinition> {
     (option::of(windows_zone_id()), option::of(text())).prop_map(|(id, name)| TimeZoneDefinition { id, name })
 }
 
-fn free_busy(level: Level) -> impl Strategy<Value = LegacyFreeBusy> {
-    select(LegacyFreeBusy::ALL).prop_map(move |f| match (level, f) {
-        (Level::Exchange2010Sp2, LegacyFreeBusy::WorkingElsewhere) => LegacyFreeBusy::Busy,
-        (_, f) => f,
-    })
+fn free_busy() -> impl Strategy<Value = LegacyFreeBusy> {
+    select(LegacyFreeBusy::ALL)
 }
 
 fn url() -> impl Strategy<Value = String> {
@@ -192,46 +159,25 @@ fn duration_text() -> impl Strategy<Value = String> {
     prop_oneof![(1u32..600).prop_map(|m| format!("PT{m}M")), (1u32..48).prop_map(|h| format!("PT{h}H"))]
 }
 
-/// Makes item fields valid at `level`: `Body/@IsTruncated` and the `Sharing` property set are newer
-/// than Exchange 2010 SP2.
-fn fit_base(b: &mut ItemBase, level: Level) {
-    if level == Level::Current {
-        return;
-    }
-    if let Some(body) = &mut b.body {
-        body.is_truncated = None;
-    }
-    for p in &mut b.extended_properties {
-        let set = match &mut p.field.key {
-            PropertyKey::Name(s, _) | PropertyKey::Id(s, _) => s,
-            PropertyKey::Tag(_) => continue,
-        };
-        if *set == PropertySet::Distinguished(DistinguishedPropertySet::Sharing) {
-            *set = PropertySet::Distinguished(DistinguishedPropertySet::Common);
-        }
-    }
-}
-
-/// The item fields of a calendar item valid at `level`.
-fn calendar_item_base(level: Level) -> impl Strategy<Value = ItemBase> {
-    (item_base(), any::<bool>()).prop_map(move |(mut b, appointment)| {
+/// The item fields of a calendar item.
+fn calendar_item_base() -> impl Strategy<Value = ItemBase> {
+    (item_base(), any::<bool>()).prop_map(|(mut b, appointment)| {
         if appointment {
             b.item_class = Some("IPM.Appointment".to_owned());
         }
-        fit_base(&mut b, level);
         b
     })
 }
 
 /// A conflicting or adjacent meeting as GetItem returns it: a few fields of another calendar item,
 /// or an item of another kind (from the base strategies).
-fn nested_item(level: Level) -> impl Strategy<Value = Item> {
+fn nested_item() -> impl Strategy<Value = Item> {
     let calendar = (
         option::of(item_id()),
         option::of(text()),
         option::of(date_time()),
         option::of(date_time()),
-        option::of(free_busy(level)),
+        option::of(free_busy()),
         option::of(text()),
     )
         .prop_map(|(item_id, subject, start, end, fb, location)| {
@@ -244,46 +190,14 @@ fn nested_item(level: Level) -> impl Strategy<Value = Item> {
                 ..CalendarItem::default()
             }))
         });
-    let other = item().prop_map(move |mut i| {
-        fit_base(i.base_mut(), level);
-        i
-    });
-    prop_oneof![3 => calendar, 1 => other]
+    prop_oneof![3 => calendar, 1 => item()]
 }
 
-type NewerFields = (
-    Option<EwsDateTime>,
-    Option<EwsDateTime>,
-    Option<String>,
-    Option<String>,
-    Option<LegacyFreeBusy>,
-    Option<String>,
-    Option<bool>,
-    Option<bool>,
-);
-
-fn newer_fields(level: Level) -> BoxedStrategy<NewerFields> {
-    match level {
-        Level::Current => (
-            option::of(date_time()),
-            option::of(date_time()),
-            option::of(windows_zone_id()),
-            option::of(windows_zone_id()),
-            option::of(free_busy(level)),
-            option::of(url()),
-            option::of(any::<bool>()),
-            option::of(any::<bool>()),
-        )
-            .boxed(),
-        Level::Exchange2010Sp2 => Just((None, None, None, None, None, None, None, None)).boxed(),
-    }
-}
-
-/// A calendar item valid at `level`: a single item, an occurrence or a recurring master, with any
-/// mix of the optional fields.
-pub fn calendar_item_for(level: Level) -> BoxedStrategy<CalendarItem> {
+/// A calendar item valid against the current schema: a single item, an occurrence or a recurring
+/// master, with any mix of the optional fields.
+pub fn calendar_item() -> BoxedStrategy<CalendarItem> {
     let ical_and_times = (
-        calendar_item_base(level),
+        calendar_item_base(),
         option::of(word()),
         option::of(date_time()),
         option::of(date_time()),
@@ -291,7 +205,7 @@ pub fn calendar_item_for(level: Level) -> BoxedStrategy<CalendarItem> {
         option::of(date_time()),
         option::of(date_time()),
         option::of(any::<bool>()),
-        option::of(free_busy(level)),
+        option::of(free_busy()),
         option::of(text()),
     )
         .boxed();
@@ -304,17 +218,17 @@ pub fn calendar_item_for(level: Level) -> BoxedStrategy<CalendarItem> {
         option::of(any::<bool>()),
         option::of(select(CalendarItemType::ALL)),
         option::of(select(ResponseType::ALL)),
-        option::of(mailbox_for(level)),
+        option::of(mailbox()),
     )
         .boxed();
     let people = (
-        vec(attendee_for(level), 0..3),
-        vec(attendee_for(level), 0..3),
-        vec(attendee_for(level), 0..2),
+        vec(attendee(), 0..3),
+        vec(attendee(), 0..3),
+        vec(attendee(), 0..2),
         option::of(0i32..20),
         option::of(any::<i32>()),
-        vec(nested_item(level), 0..3),
-        vec(nested_item(level), 0..2),
+        vec(nested_item(), 0..3),
+        vec(nested_item(), 0..2),
         option::of(duration_text()),
         option::of(text()),
     )
@@ -339,7 +253,16 @@ pub fn calendar_item_for(level: Level) -> BoxedStrategy<CalendarItem> {
         option::of(any::<bool>()),
         option::of(url()),
         option::of(url()),
-        newer_fields(level),
+        (
+            option::of(date_time()),
+            option::of(date_time()),
+            option::of(windows_zone_id()),
+            option::of(windows_zone_id()),
+            option::of(free_busy()),
+            option::of(url()),
+            option::of(any::<bool>()),
+            option::of(any::<bool>()),
+        ),
     )
         .boxed();
     (ical_and_times, flags, people, series, online)
@@ -398,14 +321,4 @@ pub fn calendar_item_for(level: Level) -> BoxedStrategy<CalendarItem> {
             do_not_forward_meeting: e.5.7,
         })
         .boxed()
-}
-
-/// A calendar item valid against the current schema.
-pub fn calendar_item() -> impl Strategy<Value = CalendarItem> {
-    calendar_item_for(Level::Current)
-}
-
-/// A calendar item valid against the Exchange 2010 SP2 schema.
-pub fn calendar_item_2010() -> impl Strategy<Value = CalendarItem> {
-    calendar_item_for(Level::Exchange2010Sp2)
 }

@@ -83,15 +83,10 @@ pub const FOLDER_NAMES_2010: &[DistinguishedFolderName] = &[
     DistinguishedFolderName::Archiverecoverableitemspurges,
 ];
 
-/// An extended property path (no `Sharing` property set when `compat`).
+/// An extended property path (only property sets Exchange 2010 SP2 knows when `compat`).
 pub fn extended_field(compat: bool) -> impl Strategy<Value = ExtendedFieldUri> {
     extended_field_uri().prop_filter("Sharing is not in the 2010 SP2 schema", move |e| {
-        let sharing = matches!(
-            &e.key,
-            PropertyKey::Name(PropertySet::Distinguished(DistinguishedPropertySet::Sharing), _)
-                | PropertyKey::Id(PropertySet::Distinguished(DistinguishedPropertySet::Sharing), _)
-        );
-        !(compat && sharing)
+        !compat || e.is_supported_by(ExchangeVersion::Exchange2010Sp2)
     })
 }
 
@@ -108,11 +103,11 @@ pub fn property_path(compat: bool) -> impl Strategy<Value = PropertyPath> {
     ]
 }
 
-/// A mailbox (2010 SP2 mailbox types only when `compat`).
+/// A mailbox (fit for Exchange 2010 SP2 when `compat`).
 pub fn mailbox_for(compat: bool) -> impl Strategy<Value = Mailbox> {
     mailbox().prop_map(move |mut m| {
-        if compat && matches!(m.mailbox_type, Some(MailboxType::GroupMailbox | MailboxType::ImplicitContact)) {
-            m.mailbox_type = Some(MailboxType::Mailbox);
+        if compat {
+            m.retain_supported(ExchangeVersion::Exchange2010Sp2);
         }
         m
     })
