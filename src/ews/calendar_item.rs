@@ -418,6 +418,12 @@ impl CalendarItem {
     }
 }
 
+impl From<CalendarItem> for Item {
+    fn from(c: CalendarItem) -> Self {
+        Item::CalendarItem(Box::new(c))
+    }
+}
+
 impl ToXml for CalendarItem {
     fn to_xml(&self, w: &mut XmlWriter, name: &str) {
         w.start(name, &[]);

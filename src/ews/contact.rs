@@ -34,8 +34,8 @@ use crate::xml::{Element, FromXml, ToXml, XmlError, XmlErrorKind, XmlReader, Xml
 
 use super::contact_entries::{
     EmailAddress, EmailAddressKey, ImAddress, ImAddressKey, PhoneNumber, PhoneNumberKey, PhysicalAddress,
-    PhysicalAddressKey, read_email_addresses, read_im_addresses, read_phone_numbers,
-    read_physical_addresses, write_email_addresses, write_im_addresses, write_phone_numbers, write_physical_addresses,
+    PhysicalAddressKey, read_email_addresses, read_im_addresses, read_phone_numbers, read_physical_addresses,
+    write_email_addresses, write_im_addresses, write_phone_numbers, write_physical_addresses,
 };
 use super::datetime::EwsDateTime;
 use super::envelope::ExchangeVersion;

@@ -153,12 +153,11 @@ impl ExtendedFieldUri {
     /// [`DistinguishedPropertySet::is_supported_by`]).
     pub fn is_supported_by(&self, version: ExchangeVersion) -> bool {
         match &self.key {
-            PropertyKey::Name(PropertySet::Distinguished(set), _) | PropertyKey::Id(PropertySet::Distinguished(set), _) => {
-                set.is_supported_by(version)
-            }
-            PropertyKey::Name(PropertySet::Guid(_), _) | PropertyKey::Id(PropertySet::Guid(_), _) | PropertyKey::Tag(_) => {
-                true
-            }
+            PropertyKey::Name(PropertySet::Distinguished(set), _)
+            | PropertyKey::Id(PropertySet::Distinguished(set), _) => set.is_supported_by(version),
+            PropertyKey::Name(PropertySet::Guid(_), _)
+            | PropertyKey::Id(PropertySet::Guid(_), _)
+            | PropertyKey::Tag(_) => true,
         }
     }
 }
@@ -320,7 +319,13 @@ mod tests {
     fn sharing_property_set_is_newer_than_2010() {
         let sharing = PropertySet::Distinguished(DistinguishedPropertySet::Sharing);
         let uris = [
-            (ExtendedFieldUri { key: PropertyKey::Name(sharing.clone(), "n".into()), property_type: MapiPropertyType::String }, false),
+            (
+                ExtendedFieldUri {
+                    key: PropertyKey::Name(sharing.clone(), "n".into()),
+                    property_type: MapiPropertyType::String,
+                },
+                false,
+            ),
             (ExtendedFieldUri { key: PropertyKey::Id(sharing, 3), property_type: MapiPropertyType::Long }, false),
             (ExtendedFieldUri::named_string("c11ff724-aa03-4555-9952-8fa248a11c3e", "n"), true),
             (
@@ -330,7 +335,10 @@ mod tests {
                 },
                 true,
             ),
-            (ExtendedFieldUri { key: PropertyKey::Tag("0x0037".into()), property_type: MapiPropertyType::String }, true),
+            (
+                ExtendedFieldUri { key: PropertyKey::Tag("0x0037".into()), property_type: MapiPropertyType::String },
+                true,
+            ),
         ];
         for (uri, in_2010) in uris {
             assert_eq!(uri.is_supported_by(ExchangeVersion::Exchange2010Sp2), in_2010, "{uri:?}");

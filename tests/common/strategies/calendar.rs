@@ -22,7 +22,7 @@ fn day_of_week() -> impl Strategy<Value = DayOfWeek> {
 }
 
 /// A pattern valid in a calendar item (`RecurrenceType`).
-pub fn calendar_pattern() -> impl Strategy<Value = RecurrencePattern> {
+pub fn calendar_pattern() -> BoxedStrategy<RecurrencePattern> {
     prop_oneof![
         (day_of_week(), select(DayOfWeekIndex::ALL), select(Month::ALL)).prop_map(|(d, i, m)| {
             RecurrencePattern::RelativeYearly { days_of_week: d, day_of_week_index: i, month: m }
@@ -39,6 +39,7 @@ pub fn calendar_pattern() -> impl Strategy<Value = RecurrencePattern> {
         }),
         interval().prop_map(|interval| RecurrencePattern::Daily { interval }),
     ]
+    .boxed()
 }
 
 /// Any pattern, the task-only regenerating ones included (`TaskRecurrenceType`).
@@ -52,7 +53,7 @@ pub fn task_pattern() -> impl Strategy<Value = RecurrencePattern> {
     ]
 }
 
-pub fn recurrence_range() -> impl Strategy<Value = RecurrenceRange> {
+pub fn recurrence_range() -> BoxedStrategy<RecurrenceRange> {
     prop_oneof![
         ews_date().prop_map(|start_date| RecurrenceRange::NoEnd { start_date }),
         (ews_date(), ews_date()).prop_map(|(start_date, end_date)| RecurrenceRange::EndDate { start_date, end_date }),
@@ -61,11 +62,12 @@ pub fn recurrence_range() -> impl Strategy<Value = RecurrenceRange> {
             number_of_occurrences
         }),
     ]
+    .boxed()
 }
 
 /// A calendar item's recurrence.
-pub fn recurrence() -> impl Strategy<Value = Recurrence> {
-    (calendar_pattern(), recurrence_range()).prop_map(|(pattern, range)| Recurrence { pattern, range })
+pub fn recurrence() -> BoxedStrategy<Recurrence> {
+    (calendar_pattern(), recurrence_range()).prop_map(|(pattern, range)| Recurrence { pattern, range }).boxed()
 }
 
 /// A task's recurrence (any pattern).
@@ -74,7 +76,7 @@ pub fn task_recurrence() -> impl Strategy<Value = Recurrence> {
 }
 
 /// An attendee (proposed times included).
-pub fn attendee() -> impl Strategy<Value = Attendee> {
+pub fn attendee() -> BoxedStrategy<Attendee> {
     (
         mailbox(),
         option::of(select(ResponseType::ALL)),
@@ -89,11 +91,13 @@ pub fn attendee() -> impl Strategy<Value = Attendee> {
             proposed_start,
             proposed_end,
         })
+        .boxed()
 }
 
-pub fn occurrence_info() -> impl Strategy<Value = OccurrenceInfo> {
+pub fn occurrence_info() -> BoxedStrategy<OccurrenceInfo> {
     (item_id(), date_time(), date_time(), date_time())
         .prop_map(|(item_id, start, end, original_start)| OccurrenceInfo { item_id, start, end, original_start })
+        .boxed()
 }
 
 pub fn deleted_occurrence() -> impl Strategy<Value = DeletedOccurrence> {
@@ -123,7 +127,7 @@ fn time_change() -> impl Strategy<Value = TimeChange> {
 }
 
 /// An Exchange 2007 time zone: a name, optionally with its offsets and daylight-saving rules.
-pub fn meeting_time_zone() -> impl Strategy<Value = MeetingTimeZone> {
+pub fn meeting_time_zone() -> BoxedStrategy<MeetingTimeZone> {
     let rules =
         (quarter_hours(14), option::of((time_change(), time_change()))).prop_map(|(base_offset, ds)| TimeZoneRules {
             base_offset,
@@ -131,6 +135,7 @@ pub fn meeting_time_zone() -> impl Strategy<Value = MeetingTimeZone> {
         });
     (option::of(text()), option::of(rules))
         .prop_map(|(time_zone_name, rules)| MeetingTimeZone { time_zone_name, rules })
+        .boxed()
 }
 
 fn windows_zone_id() -> impl Strategy<Value = String> {
@@ -143,8 +148,8 @@ fn windows_zone_id() -> impl Strategy<Value = String> {
     ]
 }
 
-pub fn time_zone_definition() -> impl Strategy<Value = TimeZoneDefinition> {
-    (option::of(windows_zone_id()), option::of(text())).prop_map(|(id, name)| TimeZoneDefinition { id, name })
+pub fn time_zone_definition() -> BoxedStrategy<TimeZoneDefinition> {
+    (option::of(windows_zone_id()), option::of(text())).prop_map(|(id, name)| TimeZoneDefinition { id, name }).boxed()
 }
 
 fn free_busy() -> impl Strategy<Value = LegacyFreeBusy> {
@@ -171,7 +176,7 @@ fn calendar_item_base() -> impl Strategy<Value = ItemBase> {
 
 /// A conflicting or adjacent meeting as GetItem returns it: a few fields of another calendar item,
 /// or an item of another kind (from the base strategies).
-fn nested_item() -> impl Strategy<Value = Item> {
+fn nested_item() -> BoxedStrategy<Item> {
     let calendar = (
         option::of(item_id()),
         option::of(text()),
@@ -190,7 +195,7 @@ fn nested_item() -> impl Strategy<Value = Item> {
                 ..CalendarItem::default()
             }))
         });
-    prop_oneof![3 => calendar, 1 => item()]
+    prop_oneof![3 => calendar, 1 => other_item()].boxed()
 }
 
 /// A calendar item valid against the current schema: a single item, an occurrence or a recurring

@@ -544,23 +544,13 @@ pub fn find_item_content() -> impl Strategy<Value = FindItemContent> {
         .prop_map(|(root_folder, highlight_terms)| FindItemContent { root_folder, highlight_terms })
 }
 
-/// A contact as a resolution carries it (only fields every version of `Contact` has; the struct
-/// update keeps this compiling as `Contact` gains fields).
-#[allow(clippy::needless_update)]
-pub fn contact() -> impl Strategy<Value = Contact> {
-    (option::of(text()), option::of(item_id())).prop_map(|(display_name, item_id)| Contact {
-        item: ItemBase { item_id, ..ItemBase::default() },
-        display_name,
-        ..Contact::default()
-    })
-}
-
 pub fn resolve_names_content() -> impl Strategy<Value = ResolveNamesContent> {
     option::of(
         (
             find_paging(),
             vec(
-                (mailbox(), option::of(contact())).prop_map(|(mailbox, contact)| Resolution { mailbox, contact }),
+                (mailbox(), option::of(super::contact::contact()))
+                    .prop_map(|(mailbox, contact)| Resolution { mailbox, contact }),
                 0..3,
             ),
         )
