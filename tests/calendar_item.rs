@@ -8,7 +8,7 @@ use std::path::Path;
 
 use common::strategies::base::item_id;
 use common::strategies::calendar::*;
-use common::{Schema, shared_dir, validate, xmllint_available};
+use common::{Schema, schema_validation, shared_dir, validate};
 use exsync::ews::calendar_field::changed_fields;
 use exsync::ews::*;
 use exsync::xml::{Element, ToXml, XmlError, XmlErrorKind, XmlReader, XmlWriter};
@@ -237,10 +237,7 @@ fn generated_documents(version: ExchangeVersion, runner: &mut TestRunner) -> Vec
 
 #[test]
 fn generated_items_and_updates_validate_against_both_schemas() {
-    let Some(shared) = shared_dir() else { return };
-    if !xmllint_available() {
-        return;
-    }
+    let Some(shared) = schema_validation() else { return };
     let mut runner = TestRunner::deterministic();
     let current = generated_documents(ExchangeVersion::V2017_07_11, &mut runner);
     let old = generated_documents(ExchangeVersion::Exchange2010Sp2, &mut runner);

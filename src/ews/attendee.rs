@@ -103,24 +103,7 @@ impl FromXml for Attendee {
 /// Writes `<name>` with `t:Attendee` children (`NonEmptyArrayOfAttendeesType`); nothing when the
 /// list is empty, since the schema has no empty form.
 pub(crate) fn write_attendees(w: &mut XmlWriter, name: &str, attendees: &[Attendee]) {
-    if attendees.is_empty() {
-        return;
+    if !attendees.is_empty() {
+        w.list(name, "t:Attendee", attendees);
     }
-    w.start(name, &[]);
-    for a in attendees {
-        a.to_xml(w, "t:Attendee");
-    }
-    w.end(name);
-}
-
-/// Reads a `NonEmptyArrayOfAttendeesType`.
-pub(crate) fn read_attendees<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Vec<Attendee>, XmlError> {
-    let mut out = Vec::new();
-    while let Some(c) = r.next_child(el)? {
-        match c.name() {
-            "Attendee" => out.push(Attendee::from_xml(r, &c)?),
-            _ => r.unknown(&c)?,
-        }
-    }
-    Ok(out)
 }

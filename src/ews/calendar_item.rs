@@ -39,12 +39,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::xml::{Element, FromXml, ToXml, XmlError, XmlErrorKind, XmlReader, XmlWriter, xml_enum};
 
-use super::attendee::{Attendee, ResponseType, read_attendees, write_attendees};
+use super::attendee::{Attendee, ResponseType, write_attendees};
 use super::datetime::EwsDateTime;
 use super::envelope::ExchangeVersion;
 use super::item::{Item, ItemBase, read_items, write_items};
 use super::mailbox::{Mailbox, read_single_mailbox, write_single_mailbox};
-use super::occurrence::{DeletedOccurrence, OccurrenceInfo, read_list, write_list};
+use super::occurrence::{DeletedOccurrence, OccurrenceInfo};
 use super::recurrence::Recurrence;
 use super::timezone::{MeetingTimeZone, TimeZoneDefinition};
 
@@ -330,8 +330,13 @@ impl CalendarItem {
         w.opt("t:Recurrence", &self.recurrence);
         w.opt("t:FirstOccurrence", &self.first_occurrence);
         w.opt("t:LastOccurrence", &self.last_occurrence);
-        write_list(w, "t:ModifiedOccurrences", "t:Occurrence", &self.modified_occurrences);
-        write_list(w, "t:DeletedOccurrences", "t:DeletedOccurrence", &self.deleted_occurrences);
+        // `NonEmptyArrayOf…` types: left out when empty.
+        if !self.modified_occurrences.is_empty() {
+            w.list("t:ModifiedOccurrences", "t:Occurrence", &self.modified_occurrences);
+        }
+        if !self.deleted_occurrences.is_empty() {
+            w.list("t:DeletedOccurrences", "t:DeletedOccurrence", &self.deleted_occurrences);
+        }
         w.opt("t:MeetingTimeZone", &self.meeting_time_zone);
         w.opt("t:StartTimeZone", &self.start_time_zone);
         w.opt("t:EndTimeZone", &self.end_time_zone);
@@ -371,9 +376,9 @@ impl CalendarItem {
             "CalendarItemType" => self.calendar_item_type = Some(r.value(c)?),
             "MyResponseType" => self.my_response_type = Some(r.value(c)?),
             "Organizer" => self.organizer = Some(read_single_mailbox(r, c)?),
-            "RequiredAttendees" => self.required_attendees = read_attendees(r, c)?,
-            "OptionalAttendees" => self.optional_attendees = read_attendees(r, c)?,
-            "Resources" => self.resources = read_attendees(r, c)?,
+            "RequiredAttendees" => self.required_attendees = r.list(c, "Attendee")?,
+            "OptionalAttendees" => self.optional_attendees = r.list(c, "Attendee")?,
+            "Resources" => self.resources = r.list(c, "Attendee")?,
             "ConflictingMeetingCount" => self.conflicting_meeting_count = Some(r.value(c)?),
             "AdjacentMeetingCount" => self.adjacent_meeting_count = Some(r.value(c)?),
             "ConflictingMeetings" => self.conflicting_meetings = read_items(r, c)?,
@@ -394,8 +399,8 @@ impl CalendarItem {
             }
             "FirstOccurrence" => self.first_occurrence = Some(OccurrenceInfo::from_xml(r, c)?),
             "LastOccurrence" => self.last_occurrence = Some(OccurrenceInfo::from_xml(r, c)?),
-            "ModifiedOccurrences" => self.modified_occurrences = read_list(r, c, "Occurrence")?,
-            "DeletedOccurrences" => self.deleted_occurrences = read_list(r, c, "DeletedOccurrence")?,
+            "ModifiedOccurrences" => self.modified_occurrences = r.list(c, "Occurrence")?,
+            "DeletedOccurrences" => self.deleted_occurrences = r.list(c, "DeletedOccurrence")?,
             "MeetingTimeZone" => self.meeting_time_zone = Some(MeetingTimeZone::from_xml(r, c)?),
             "StartTimeZone" => self.start_time_zone = Some(TimeZoneDefinition::from_xml(r, c)?),
             "EndTimeZone" => self.end_time_zone = Some(TimeZoneDefinition::from_xml(r, c)?),

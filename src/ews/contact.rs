@@ -39,7 +39,7 @@ use super::contact_entries::{
 };
 use super::datetime::EwsDateTime;
 use super::envelope::ExchangeVersion;
-use super::item::{Item, ItemBase, read_strings, write_strings};
+use super::item::{Item, ItemBase};
 use super::mailbox::{Mailbox, read_single_mailbox, write_single_mailbox};
 
 xml_enum! {
@@ -313,41 +313,6 @@ pub struct Contact {
     pub direct_reports: Option<Vec<Mailbox>>,
 }
 
-/// Writes `<name><t:Base64Binary>…</t:Base64Binary>…</name>` (`ArrayOfBinaryType`).
-fn write_binaries(w: &mut XmlWriter, name: &str, values: &[String]) {
-    w.start(name, &[]);
-    for v in values {
-        w.text_element("t:Base64Binary", v);
-    }
-    w.end(name);
-}
-
-/// Reads an `ArrayOfBinaryType` as base64 texts.
-fn read_binaries<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Vec<String>, XmlError> {
-    let mut out = Vec::new();
-    while let Some(c) = r.next_child(el)? {
-        if c.name() == "Base64Binary" {
-            out.push(r.value(&c)?);
-        } else {
-            r.unknown(&c)?;
-        }
-    }
-    Ok(out)
-}
-
-/// Reads an `ArrayOfRecipientsType`.
-fn read_mailboxes<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Vec<Mailbox>, XmlError> {
-    let mut out = Vec::new();
-    while let Some(c) = r.next_child(el)? {
-        if c.name() == "Mailbox" {
-            out.push(Mailbox::from_xml(r, &c)?);
-        } else {
-            r.unknown(&c)?;
-        }
-    }
-    Ok(out)
-}
-
 /// Sets the entry with `entry`'s key, or appends it.
 fn upsert<T, K: PartialEq>(list: &mut Vec<T>, key: impl Fn(&T) -> K, entry: T) {
     let k = key(&entry);
@@ -539,10 +504,10 @@ impl ToXml for Contact {
         w.opt_value("t:Birthday", &self.birthday);
         w.opt_value("t:BusinessHomePage", &self.business_home_page);
         if let Some(v) = &self.children {
-            write_strings(w, "t:Children", v);
+            w.value_list("t:Children", "t:String", v);
         }
         if let Some(v) = &self.companies {
-            write_strings(w, "t:Companies", v);
+            w.value_list("t:Companies", "t:String", v);
         }
         w.opt_value("t:ContactSource", &self.contact_source);
         w.opt_value("t:Department", &self.department);
@@ -565,21 +530,17 @@ impl ToXml for Contact {
         w.opt_value("t:Notes", &self.notes);
         w.opt_value("t:Photo", &self.photo);
         if let Some(v) = &self.user_smime_certificate {
-            write_binaries(w, "t:UserSMIMECertificate", v);
+            w.value_list("t:UserSMIMECertificate", "t:Base64Binary", v);
         }
         if let Some(v) = &self.ms_exchange_certificate {
-            write_binaries(w, "t:MSExchangeCertificate", v);
+            w.value_list("t:MSExchangeCertificate", "t:Base64Binary", v);
         }
         w.opt_value("t:DirectoryId", &self.directory_id);
         if let Some(m) = &self.manager_mailbox {
             write_single_mailbox(w, "t:ManagerMailbox", m);
         }
         if let Some(v) = &self.direct_reports {
-            w.start("t:DirectReports", &[]);
-            for m in v {
-                m.to_xml(w, "t:Mailbox");
-            }
-            w.end("t:DirectReports");
+            w.list("t:DirectReports", "t:Mailbox", v);
         }
         w.end(name);
     }
@@ -665,8 +626,8 @@ impl FromXml for Contact {
                 "AssistantName" => c.assistant_name = Some(r.value(ch)?),
                 "Birthday" => c.birthday = Some(r.value(ch)?),
                 "BusinessHomePage" => c.business_home_page = Some(r.value(ch)?),
-                "Children" => c.children = Some(read_strings(r, ch)?),
-                "Companies" => c.companies = Some(read_strings(r, ch)?),
+                "Children" => c.children = Some(r.value_list(ch, "String")?),
+                "Companies" => c.companies = Some(r.value_list(ch, "String")?),
                 "ContactSource" => c.contact_source = Some(r.value(ch)?),
                 "Department" => c.department = Some(r.value(ch)?),
                 "Generation" => c.generation = Some(r.value(ch)?),
@@ -687,11 +648,11 @@ impl FromXml for Contact {
                 "Alias" => c.alias = Some(r.value(ch)?),
                 "Notes" => c.notes = Some(r.value(ch)?),
                 "Photo" => c.photo = Some(r.value(ch)?),
-                "UserSMIMECertificate" => c.user_smime_certificate = Some(read_binaries(r, ch)?),
-                "MSExchangeCertificate" => c.ms_exchange_certificate = Some(read_binaries(r, ch)?),
+                "UserSMIMECertificate" => c.user_smime_certificate = Some(r.value_list(ch, "Base64Binary")?),
+                "MSExchangeCertificate" => c.ms_exchange_certificate = Some(r.value_list(ch, "Base64Binary")?),
                 "DirectoryId" => c.directory_id = Some(r.value(ch)?),
                 "ManagerMailbox" => c.manager_mailbox = Some(read_single_mailbox(r, ch)?),
-                "DirectReports" => c.direct_reports = Some(read_mailboxes(r, ch)?),
+                "DirectReports" => c.direct_reports = Some(r.list(ch, "Mailbox")?),
                 _ => {
                     if !c.item.read_child(r, ch)? {
                         r.unknown(ch)?;

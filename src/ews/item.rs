@@ -77,28 +77,6 @@ impl FromXml for Body {
     }
 }
 
-/// Writes `<name><t:String>…</t:String>…</name>` (`ArrayOfStringsType`).
-pub(crate) fn write_strings(w: &mut XmlWriter, name: &str, values: &[String]) {
-    w.start(name, &[]);
-    for v in values {
-        w.text_element("t:String", v);
-    }
-    w.end(name);
-}
-
-/// Reads an `ArrayOfStringsType`.
-pub(crate) fn read_strings<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Vec<String>, XmlError> {
-    let mut out = Vec::new();
-    while let Some(c) = r.next_child(el)? {
-        if c.name() == "String" {
-            out.push(r.value(&c)?);
-        } else {
-            r.unknown(&c)?;
-        }
-    }
-    Ok(out)
-}
-
 /// The `ItemType` fields exsync reads and writes, in schema order.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -188,7 +166,7 @@ impl ItemBase {
         w.opt_value("t:DateTimeReceived", &self.date_time_received);
         w.opt_value("t:Size", &self.size);
         if let Some(c) = &self.categories {
-            write_strings(w, "t:Categories", c);
+            w.value_list("t:Categories", "t:String", c);
         }
         w.opt_value("t:Importance", &self.importance);
         w.opt_value("t:DateTimeCreated", &self.date_time_created);
@@ -215,7 +193,7 @@ impl ItemBase {
             "Body" => self.body = Some(Body::from_xml(r, c)?),
             "DateTimeReceived" => self.date_time_received = Some(r.value(c)?),
             "Size" => self.size = Some(r.value(c)?),
-            "Categories" => self.categories = Some(read_strings(r, c)?),
+            "Categories" => self.categories = Some(r.value_list(c, "String")?),
             "Importance" => self.importance = Some(r.value(c)?),
             "DateTimeCreated" => self.date_time_created = Some(r.value(c)?),
             "ReminderDueBy" => self.reminder_due_by = Some(r.value(c)?),
@@ -353,14 +331,7 @@ pub(crate) fn write_items(w: &mut XmlWriter, name: &str, items: &[Item]) {
 
 /// Reads a list of items.
 pub(crate) fn read_items<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Vec<Item>, XmlError> {
-    let mut out = Vec::new();
-    while let Some(c) = r.next_child(el)? {
-        match Item::read(r, &c)? {
-            Some(i) => out.push(i),
-            None => r.unknown(&c)?,
-        }
-    }
-    Ok(out)
+    r.choice_list(el, Item::read)
 }
 
 #[cfg(test)]

@@ -301,14 +301,7 @@ pub(crate) fn write_paths(w: &mut XmlWriter, name: &str, paths: &[PropertyPath])
 
 /// Reads a list of paths.
 pub(crate) fn read_paths<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Vec<PropertyPath>, XmlError> {
-    let mut out = Vec::new();
-    while let Some(c) = r.next_child(el)? {
-        match PropertyPath::read(r, &c)? {
-            Some(p) => out.push(p),
-            None => r.unknown(&c)?,
-        }
-    }
-    Ok(out)
+    r.choice_list(el, PropertyPath::read)
 }
 
 #[cfg(test)]
