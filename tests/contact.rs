@@ -6,7 +6,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::strategies::contact::*;
-use common::{Schema, body_document, shared_dir, validate, xmllint_available};
+use common::{Schema, body_document, schema_validation, shared_dir, validate};
 use exsync::ews::contact_update::changed_fields;
 use exsync::ews::*;
 use exsync::xml::{Element, FromXml, ToXml, XmlError, XmlErrorKind, XmlReader, XmlWriter};
@@ -125,10 +125,7 @@ fn create_item(contacts: &[Contact]) -> String {
 
 #[test]
 fn generated_contacts_validate_against_both_schemas() {
-    let Some(shared) = shared_dir() else { return };
-    if !xmllint_available() {
-        return;
-    }
+    let Some(shared) = schema_validation() else { return };
     let contacts = generate(contact(), 64);
     // Everything the current schema knows.
     let current: Vec<(String, String)> = contacts
@@ -197,10 +194,7 @@ fn field_updates_round_trip_apply_and_validate_against_both_schemas() {
         docs.push((format!("UpdateItem-contact-{n}"), body_document(&xml)));
     }
 
-    let Some(shared) = shared_dir() else { return };
-    if !xmllint_available() {
-        return;
-    }
+    let Some(shared) = schema_validation() else { return };
     validate(&shared, Schema::Current, &docs).unwrap();
     validate(&shared, Schema::Exchange2010Sp2, &docs).unwrap();
 }

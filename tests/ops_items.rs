@@ -7,161 +7,36 @@ mod common;
 use std::fmt::Debug;
 use std::path::Path;
 
+use common::checks::*;
+use common::strategies::envelope::{request_header, response};
 use common::strategies::ops_items::*;
-use common::{Schema, body_document, shared_dir, validate, xmllint_available};
+use common::{Schema, schema_validation, shared_dir, validate};
 use exsync::ews::*;
 use exsync::xml::{ToXml, XmlErrorKind};
 use proptest::prelude::*;
-use proptest::strategy::ValueTree;
-use proptest::test_runner::TestRunner;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers shared by the four operations.
 
-/// `parse(serialize(req)) == req`, leniently and strictly; the body also survives JSON.
-fn request_round_trip<O>(header: RequestHeader, op: O) -> Result<(), TestCaseError>
-where
-    O: Operation + PartialEq + serde::Serialize + serde::de::DeserializeOwned,
-{
-    let req = Request::new(header, op);
-    let xml = req.to_xml_string();
-    prop_assert_eq!(&Request::<O>::parse(&xml).unwrap(), &req);
-    prop_assert_eq!(&Request::<O>::parse_strict(&xml, Default::default()).unwrap(), &req);
-    let json = serde_json::to_string(&req.body).unwrap();
-    prop_assert_eq!(&serde_json::from_str::<O>(&json).unwrap(), &req.body);
-    Ok(())
-}
-
-/// `Response::parse(serialize(resp)) == resp`, through `Request::parse_response` too.
-fn response_round_trip<O>(resp: Response<O::Response>) -> Result<(), TestCaseError>
-where
-    O: Operation,
-    O::Response: PartialEq + serde::Serialize,
-{
-    let name = O::response_name();
-    let xml = resp.to_xml_string(&name);
-    prop_assert_eq!(&Response::<O::Response>::parse(&xml, &name).unwrap(), &resp);
-    prop_assert_eq!(&Request::<O>::parse_response(&xml).unwrap(), &resp);
-    serde_json::to_string(&resp).unwrap();
-    Ok(())
-}
-
-fn generate<T: Debug>(strategy: &impl Strategy<Value = T>, n: usize) -> Vec<T> {
-    let mut runner = TestRunner::deterministic();
-    (0..n).map(|_| strategy.new_tree(&mut runner).unwrap().current()).collect()
-}
-
-/// Validates 64 generated requests against the current schema and, after `downgrade` (dropping
-/// what the older schema lacks), against Exchange 2010 SP2's; one xmllint run per schema.
-fn validate_requests<O: Operation>(strategy: impl Strategy<Value = O>, downgrade: impl Fn(O) -> O) {
-    let Some(shared) = shared_dir() else { return };
-    if !xmllint_available() {
-        return;
-    }
-    let ops = generate(&strategy, 64);
-    let doc = |i: usize, op: O, v: ExchangeVersion| {
-        let req = Request::new(RequestHeader::new(v), op);
-        (format!("{}-{i}", O::NAME), body_document(&req.to_xml_string()))
-    };
-    let current: Vec<_> =
-        ops.iter().cloned().enumerate().map(|(i, op)| doc(i, op, ExchangeVersion::V2017_07_11)).collect();
-    validate(&shared, Schema::Current, &current).unwrap();
-    let old: Vec<_> =
-        ops.into_iter().enumerate().map(|(i, op)| doc(i, downgrade(op), ExchangeVersion::Exchange2010Sp2)).collect();
-    validate(&shared, Schema::Exchange2010Sp2, &old).unwrap();
+/// Validates 64 generated requests that Exchange 2010 SP2 accepts against both schemas and 64
+/// unrestricted ones against the current schema; one xmllint run per batch.
+fn validate_requests<O: Operation, S: Strategy<Value = O>>(compat: S, full: S) {
+    let Some(shared) = schema_validation() else { return };
+    validate_generated_requests(&shared, compat, full).unwrap();
 }
 
 /// Validates 32 generated response bodies (root `m:{Op}Response`) against the current schema.
 fn validate_responses<O: Operation>(strategy: impl Strategy<Value = O::Response>) {
-    let Some(shared) = shared_dir() else { return };
-    if !xmllint_available() {
-        return;
-    }
-    let name = O::response_name();
-    let docs: Vec<_> = generate(&strategy, 32)
-        .into_iter()
-        .enumerate()
-        .map(|(i, body)| {
-            let resp = Response { server_version: None, body: ResponseBody::Message(body) };
-            (format!("{name}-{i}"), body_document(&resp.to_xml_string(&name)))
-        })
-        .collect();
-    validate(&shared, Schema::Current, &docs).unwrap();
+    let Some(shared) = schema_validation() else { return };
+    let message = strategy.prop_map(|body| Response { server_version: None, body: ResponseBody::Message(body) });
+    validate(&shared, Schema::Current, &response_docs::<O>(generate(&message, 32))).unwrap();
 }
 
-/// The Exchange 2010 SP2 schema lacks the `Sharing` property set.
-fn downgrade_item(item: &mut Item) {
-    // Nor does it let a client send Body/@IsTruncated.
-    if let Some(b) = &mut item.base_mut().body {
-        b.is_truncated = None;
-    }
-    for p in &mut item.base_mut().extended_properties {
-        downgrade_field(&mut p.field);
-    }
-}
-
-fn downgrade_field(f: &mut ExtendedFieldUri) {
-    if let PropertyKey::Name(set, _) | PropertyKey::Id(set, _) = &mut f.key {
-        if *set == PropertySet::Distinguished(DistinguishedPropertySet::Sharing) {
-            *set = PropertySet::Distinguished(DistinguishedPropertySet::PublicStrings);
-        }
-    }
-}
-
-fn downgrade_path(p: &mut PropertyPath) {
-    if let PropertyPath::Extended(f) = p {
-        downgrade_field(f);
-    }
-}
-
-fn downgrade_shape(s: &mut ItemShape) {
-    s.additional_properties.iter_mut().for_each(downgrade_path);
-}
-
-/// One sample of the reference set, as MANIFEST.json describes it.
-struct Sample {
-    file: String,
-    body: String,
-    kind: String,
-    codes: Vec<String>,
-    /// Well-formed XML 1.0, but not namespace-well-formed (an undeclared prefix).
-    namespace_error: bool,
-    xml: String,
-}
-
-/// The well-formed samples whose body element is `op` or `{op}Response`.
-fn samples(shared: &Path, op: &str) -> Vec<Sample> {
-    let dir = shared.join("ews/samples");
-    let manifest: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("MANIFEST.json")).unwrap()).unwrap();
-    let response = format!("{op}Response");
-    let out: Vec<Sample> = manifest
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["wellformed"] == true)
-        .filter(|e| e["body"] == op || e["body"] == response.as_str())
-        .map(|e| {
-            let file = e["file"].as_str().unwrap().to_owned();
-            Sample {
-                xml: std::fs::read_to_string(dir.join(&file)).unwrap(),
-                body: e["body"].as_str().unwrap().to_owned(),
-                kind: e["kind"].as_str().unwrap().to_owned(),
-                codes: e["codes"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_owned()).collect(),
-                namespace_error: e["validation"]["wellformed"] == "ns-error",
-                file,
-            }
-        })
-        .collect();
-    assert!(!out.is_empty(), "no samples of {op}");
-    out
-}
-
-/// The distinct codes of a response, in order of appearance.
-fn codes<C>(resp: &Response<impl HasMessages<C>>) -> Vec<String> {
+/// The distinct codes of a response, in order of appearance (a fault's: its code).
+fn codes<R: Messages>(resp: &Response<R>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let all: Vec<String> = match &resp.body {
-        ResponseBody::Message(b) => b.messages().iter().map(|m| m.status.code.as_str().to_owned()).collect(),
+        ResponseBody::Message(b) => message_codes(b).iter().map(|c| c.as_str().to_owned()).collect(),
         ResponseBody::Fault(f) => vec![f.code().as_str().to_owned()],
     };
     for c in all {
@@ -172,76 +47,46 @@ fn codes<C>(resp: &Response<impl HasMessages<C>>) -> Vec<String> {
     out
 }
 
-trait HasMessages<C> {
-    fn messages(&self) -> &[ResponseMessage<C>];
-}
-
-impl HasMessages<SyncFolderItemsContent> for SyncFolderItemsResponse {
-    fn messages(&self) -> &[ResponseMessage<SyncFolderItemsContent>] {
-        &self.messages
-    }
-}
-impl HasMessages<ItemInfoContent> for GetItemResponse {
-    fn messages(&self) -> &[ResponseMessage<ItemInfoContent>] {
-        &self.messages
-    }
-}
-impl HasMessages<ItemInfoContent> for CreateItemResponse {
-    fn messages(&self) -> &[ResponseMessage<ItemInfoContent>] {
-        &self.messages
-    }
-}
-impl HasMessages<UpdateItemContent> for UpdateItemResponse {
-    fn messages(&self) -> &[ResponseMessage<UpdateItemContent>] {
-        &self.messages
-    }
-}
-
 /// Parses every sample of `O` (requests as `O`, responses as `O::Response`), checks the response
 /// codes against the manifest, and re-serializes what was read: it must parse to the same value.
 /// Samples that are not namespace-well-formed may fail (one is a bare `s:Body` fragment). Returns
 /// how many samples were read.
-fn check_samples<O, C>(shared: &Path) -> usize
+fn check_item_samples<O>(shared: &Path) -> usize
 where
     O: Operation + PartialEq,
-    O::Response: HasMessages<C> + PartialEq,
+    O::Response: Messages + PartialEq,
 {
-    let list = samples(shared, O::NAME);
     let mut read = 0;
-    for s in &list {
-        match s.kind.as_str() {
-            "request" => {
-                assert_eq!(s.body, O::NAME);
-                let req = match Request::<O>::parse(&s.xml) {
-                    Ok(req) => req,
-                    Err(e) if s.namespace_error => {
-                        eprintln!("{}: not namespace-well-formed, skipped ({e})", s.file);
-                        continue;
-                    }
-                    // A documentation typo in RequestServerVersion: the body must still read.
-                    Err(e) if e.path.contains("soap:Header") && matches!(e.kind, XmlErrorKind::InvalidValue { .. }) => {
-                        let body = body_only::<O>(&s.xml).unwrap_or_else(|e| panic!("{}: {e}", s.file));
-                        Request::new(RequestHeader::new(ExchangeVersion::Exchange2007Sp1), body)
-                    }
-                    Err(e) => panic!("{}: {e}", s.file),
-                };
-                let again = Request::<O>::parse(&req.to_xml_string()).unwrap();
-                assert_eq!(again, req, "{}", s.file);
-            }
-            "response" => {
-                let resp = match Request::<O>::parse_response(&s.xml) {
-                    Ok(resp) => resp,
-                    Err(e) if s.namespace_error => {
-                        eprintln!("{}: not namespace-well-formed, skipped ({e})", s.file);
-                        continue;
-                    }
-                    Err(e) => panic!("{}: {e}", s.file),
-                };
-                assert_eq!(codes(&resp), s.codes, "{}", s.file);
-                let again = Request::<O>::parse_response(&resp.to_xml_string(&O::response_name())).unwrap();
-                assert_eq!(again, resp, "{}", s.file);
-            }
-            other => panic!("{}: unexpected kind {other}", s.file),
+    for s in &operation_samples::<O>(shared) {
+        if s.is_request {
+            assert_eq!(s.body, O::NAME);
+            let req = match Request::<O>::parse(&s.xml) {
+                Ok(req) => req,
+                Err(e) if s.namespace_error => {
+                    eprintln!("{}: not namespace-well-formed, skipped ({e})", s.file);
+                    continue;
+                }
+                // A documentation typo in RequestServerVersion: the body must still read.
+                Err(e) if e.path.contains("soap:Header") && matches!(e.kind, XmlErrorKind::InvalidValue { .. }) => {
+                    let body = body_only::<O>(&s.xml).unwrap_or_else(|e| panic!("{}: {e}", s.file));
+                    Request::new(RequestHeader::new(ExchangeVersion::Exchange2007Sp1), body)
+                }
+                Err(e) => panic!("{}: {e}", s.file),
+            };
+            let again = Request::<O>::parse(&req.to_xml_string()).unwrap();
+            assert_eq!(again, req, "{}", s.file);
+        } else {
+            let resp = match Request::<O>::parse_response(&s.xml) {
+                Ok(resp) => resp,
+                Err(e) if s.namespace_error => {
+                    eprintln!("{}: not namespace-well-formed, skipped ({e})", s.file);
+                    continue;
+                }
+                Err(e) => panic!("{}: {e}", s.file),
+            };
+            assert_eq!(codes(&resp), s.codes, "{}", s.file);
+            let again = Request::<O>::parse_response(&resp.to_xml_string(&O::response_name())).unwrap();
+            assert_eq!(again, resp, "{}", s.file);
         }
         read += 1;
     }
@@ -265,7 +110,7 @@ fn body_only<O: Operation>(xml: &str) -> Result<O, exsync::xml::XmlError> {
 /// Parses the schema-valid request samples of `O` that `select` picks with the strict reader;
 /// returns how many there were.
 fn strict_request_samples<O: Operation + PartialEq>(shared: &Path, select: impl Fn(&Sample) -> bool) -> usize {
-    let list: Vec<Sample> = samples(shared, O::NAME).into_iter().filter(|s| s.kind == "request" && select(s)).collect();
+    let list: Vec<Sample> = operation_samples::<O>(shared).into_iter().filter(|s| s.is_request && select(s)).collect();
     for s in &list {
         let strict =
             Request::<O>::parse_strict(&s.xml, Default::default()).unwrap_or_else(|e| panic!("{}: {e}", s.file));
@@ -298,22 +143,19 @@ mod sync_folder_items {
         #![proptest_config(ProptestConfig::with_cases(96))]
 
         #[test]
-        fn request_round_trips(header in request_header(), op in sync_folder_items()) {
-            request_round_trip(header, op)?;
+        fn request_round_trips(header in request_header(), op in sync_folder_items(false)) {
+            check_request_round_trip(header, op)?;
         }
 
         #[test]
         fn response_round_trips(resp in response(sync_folder_items_response())) {
-            response_round_trip::<SyncFolderItems>(resp)?;
+            check_response_round_trip::<SyncFolderItems>(resp)?;
         }
     }
 
     #[test]
     fn generated_requests_validate_against_both_schemas() {
-        validate_requests(sync_folder_items(), |mut op| {
-            downgrade_shape(&mut op.item_shape);
-            op
-        });
+        validate_requests(sync_folder_items(true), sync_folder_items(false));
     }
 
     #[test]
@@ -414,7 +256,7 @@ mod sync_folder_items {
     #[test]
     fn samples_parse() {
         let Some(shared) = shared_dir() else { return };
-        let n = check_samples::<SyncFolderItems, _>(&shared);
+        let n = check_item_samples::<SyncFolderItems>(&shared);
         assert!(n >= 7, "{n}"); // all 7 in the reference set
         // The request samples are schema-valid, so a strict reader accepts them too.
         let strict = strict_request_samples::<SyncFolderItems>(&shared, |_| true);
@@ -517,22 +359,19 @@ mod get_item {
         #![proptest_config(ProptestConfig::with_cases(96))]
 
         #[test]
-        fn request_round_trips(header in request_header(), op in get_item()) {
-            request_round_trip(header, op)?;
+        fn request_round_trips(header in request_header(), op in get_item(false)) {
+            check_request_round_trip(header, op)?;
         }
 
         #[test]
         fn response_round_trips(resp in response(get_item_response())) {
-            response_round_trip::<GetItem>(resp)?;
+            check_response_round_trip::<GetItem>(resp)?;
         }
     }
 
     #[test]
     fn generated_requests_validate_against_both_schemas() {
-        validate_requests(get_item(), |mut op| {
-            downgrade_shape(&mut op.item_shape);
-            op
-        });
+        validate_requests(get_item(true), get_item(false));
     }
 
     #[test]
@@ -582,7 +421,7 @@ mod get_item {
     #[test]
     fn samples_parse() {
         let Some(shared) = shared_dir() else { return };
-        let n = check_samples::<GetItem, _>(&shared);
+        let n = check_item_samples::<GetItem>(&shared);
         assert!(n >= 33, "{n}"); // 34, less one bare `s:Body` fragment
         // exsync reads `t:ItemId` only; the one sample asking for an occurrence by index is left out.
         let strict = strict_request_samples::<GetItem>(&shared, |s| !s.xml.contains("OccurrenceItemId"));
@@ -627,22 +466,19 @@ mod create_item {
         #![proptest_config(ProptestConfig::with_cases(96))]
 
         #[test]
-        fn request_round_trips(header in request_header(), op in create_item()) {
-            request_round_trip(header, op)?;
+        fn request_round_trips(header in request_header(), op in create_item(false)) {
+            check_request_round_trip(header, op)?;
         }
 
         #[test]
         fn response_round_trips(resp in response(create_item_response())) {
-            response_round_trip::<CreateItem>(resp)?;
+            check_response_round_trip::<CreateItem>(resp)?;
         }
     }
 
     #[test]
     fn generated_requests_validate_against_both_schemas() {
-        validate_requests(create_item(), |mut op| {
-            op.items.iter_mut().for_each(downgrade_item);
-            op
-        });
+        validate_requests(create_item(true), create_item(false));
     }
 
     #[test]
@@ -693,7 +529,7 @@ mod create_item {
     #[test]
     fn samples_parse() {
         let Some(shared) = shared_dir() else { return };
-        let n = check_samples::<CreateItem, _>(&shared);
+        let n = check_item_samples::<CreateItem>(&shared);
         assert!(n >= 42, "{n}"); // all 42
     }
 
@@ -742,34 +578,19 @@ mod update_item {
         #![proptest_config(ProptestConfig::with_cases(96))]
 
         #[test]
-        fn request_round_trips(header in request_header(), op in update_item()) {
-            request_round_trip(header, op)?;
+        fn request_round_trips(header in request_header(), op in update_item(false)) {
+            check_request_round_trip(header, op)?;
         }
 
         #[test]
         fn response_round_trips(resp in response(update_item_response())) {
-            response_round_trip::<UpdateItem>(resp)?;
+            check_response_round_trip::<UpdateItem>(resp)?;
         }
     }
 
     #[test]
     fn generated_requests_validate_against_both_schemas() {
-        validate_requests(update_item(), |mut op| {
-            // SuppressReadReceipts came with Exchange 2013.
-            op.suppress_read_receipts = None;
-            for change in &mut op.item_changes {
-                for u in &mut change.updates {
-                    match u {
-                        ItemUpdate::Set { path, item } | ItemUpdate::Append { path, item } => {
-                            downgrade_path(path);
-                            downgrade_item(item);
-                        }
-                        ItemUpdate::Delete { path } => downgrade_path(path),
-                    }
-                }
-            }
-            op
-        });
+        validate_requests(update_item(true), update_item(false));
     }
 
     #[test]
@@ -871,7 +692,7 @@ mod update_item {
     #[test]
     fn samples_parse() {
         let Some(shared) = shared_dir() else { return };
-        let n = check_samples::<UpdateItem, _>(&shared);
+        let n = check_item_samples::<UpdateItem>(&shared);
         assert!(n >= 16, "{n}"); // all 16
     }
 

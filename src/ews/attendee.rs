@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::xml::{Element, FromXml, ToXml, XmlError, XmlReader, XmlWriter, xml_enum};
 
 use super::datetime::EwsDateTime;
+use super::envelope::ExchangeVersion;
 use super::mailbox::Mailbox;
 
 xml_enum! {
@@ -24,7 +25,7 @@ xml_enum! {
 /// `t:Attendee`: a required or optional attendee, or a resource (room, equipment).
 ///
 /// `proposed_start` and `proposed_end` (a new time the attendee proposed) are newer than the
-/// Exchange 2010 SP2 schema: leave them `None` in requests to such servers.
+/// Exchange 2010 SP2 schema: [`Attendee::retain_supported`] drops them for such servers.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Attendee {
@@ -53,6 +54,18 @@ impl Attendee {
     /// An attendee known by SMTP address.
     pub fn smtp(address: impl Into<String>) -> Self {
         Attendee::new(Mailbox::smtp(address))
+    }
+
+    /// Drops what a request written for `version` cannot carry. Up to Exchange 2010 SP2: the
+    /// proposed start and end, and the newer parts of the mailbox (see
+    /// [`Mailbox::retain_supported`]).
+    pub fn retain_supported(&mut self, version: ExchangeVersion) {
+        if !version.is_exchange2010_sp2_or_older() {
+            return;
+        }
+        self.mailbox.retain_supported(version);
+        self.proposed_start = None;
+        self.proposed_end = None;
     }
 }
 
@@ -90,24 +103,7 @@ impl FromXml for Attendee {
 /// Writes `<name>` with `t:Attendee` children (`NonEmptyArrayOfAttendeesType`); nothing when the
 /// list is empty, since the schema has no empty form.
 pub(crate) fn write_attendees(w: &mut XmlWriter, name: &str, attendees: &[Attendee]) {
-    if attendees.is_empty() {
-        return;
+    if !attendees.is_empty() {
+        w.list(name, "t:Attendee", attendees);
     }
-    w.start(name, &[]);
-    for a in attendees {
-        a.to_xml(w, "t:Attendee");
-    }
-    w.end(name);
-}
-
-/// Reads a `NonEmptyArrayOfAttendeesType`.
-pub(crate) fn read_attendees<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Vec<Attendee>, XmlError> {
-    let mut out = Vec::new();
-    while let Some(c) = r.next_child(el)? {
-        match c.name() {
-            "Attendee" => out.push(Attendee::from_xml(r, &c)?),
-            _ => r.unknown(&c)?,
-        }
-    }
-    Ok(out)
 }

@@ -26,9 +26,10 @@
 //! ## Schema versions
 //! Every field up to `net_show_url` exists in the Exchange 2010 SP2 schema. The fields after it
 //! (`start_wall_clock` … `do_not_forward_meeting`) were added in later versions (Exchange 2013 and
-//! newer); leave them `None` in requests to an Exchange 2010 server. So do the newer enum values
-//! [`LegacyFreeBusy::WorkingElsewhere`], [`MailboxType::GroupMailbox`](super::MailboxType) and
-//! `ImplicitContact`, and [`Attendee`]'s proposed start and end.
+//! newer), and so were the enum values [`LegacyFreeBusy::WorkingElsewhere`],
+//! [`MailboxType::GroupMailbox`](super::MailboxType) and `ImplicitContact`, and [`Attendee`]'s
+//! proposed start and end. [`CalendarItem::retain_supported`] drops them all before a request to
+//! an Exchange 2010 SP2 server.
 //!
 //! Four newer complex elements are not modelled: `InboxReminders`, `EnhancedLocation`,
 //! `OnlineMeetingSettings` and `CalendarActivityData`. A lenient reader skips them; a strict one
@@ -38,12 +39,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::xml::{Element, FromXml, ToXml, XmlError, XmlErrorKind, XmlReader, XmlWriter, xml_enum};
 
-use super::attendee::{Attendee, ResponseType, read_attendees, write_attendees};
+use super::attendee::{Attendee, ResponseType, write_attendees};
 use super::datetime::EwsDateTime;
+use super::envelope::ExchangeVersion;
 use super::item::{Item, ItemBase, read_items, write_items};
-use super::mailbox::{Mailbox, MailboxType, read_single_mailbox, write_single_mailbox};
-use super::occurrence::{DeletedOccurrence, OccurrenceInfo, read_list, write_list};
-use super::path::{DistinguishedPropertySet, PropertyKey, PropertySet};
+use super::mailbox::{Mailbox, read_single_mailbox, write_single_mailbox};
+use super::occurrence::{DeletedOccurrence, OccurrenceInfo};
 use super::recurrence::Recurrence;
 use super::timezone::{MeetingTimeZone, TimeZoneDefinition};
 
@@ -58,6 +59,14 @@ xml_enum! {
         /// Working elsewhere (newer than Exchange 2010 SP2).
         WorkingElsewhere = "WorkingElsewhere",
         NoData = "NoData",
+    }
+}
+
+impl LegacyFreeBusy {
+    /// Whether a request written for `version` may carry this value: `WorkingElsewhere` is refused
+    /// up to Exchange 2010 SP2.
+    pub fn is_supported_by(&self, version: ExchangeVersion) -> bool {
+        *self != LegacyFreeBusy::WorkingElsewhere || !version.is_exchange2010_sp2_or_older()
     }
 }
 
@@ -239,42 +248,44 @@ pub struct CalendarItem {
 }
 
 impl CalendarItem {
-    /// Whether anything newer than the Exchange 2010 SP2 schema is set: the newer calendar fields,
-    /// newer enum values (free/busy status, mailbox types, the `Sharing` property set), attendees'
-    /// proposed times, mailboxes' original display names or a body's `IsTruncated`.
-    pub fn needs_newer_than_exchange2010(&self) -> bool {
-        fn newer_mailbox(m: &Mailbox) -> bool {
-            m.original_display_name.is_some()
-                || matches!(m.mailbox_type, Some(MailboxType::GroupMailbox | MailboxType::ImplicitContact))
+    /// Drops what a request written for `version` cannot carry. Up to Exchange 2010 SP2: the
+    /// calendar fields newer than that schema (`start_wall_clock` … `do_not_forward_meeting`), the
+    /// free/busy status [`LegacyFreeBusy::WorkingElsewhere`] (the status is left out, so the server
+    /// applies its default), attendees' proposed start and end, the newer parts of every mailbox
+    /// (see [`Mailbox::retain_supported`]), the newer parts of the item fields (see
+    /// [`ItemBase::retain_supported`]) and of the conflicting and adjacent meetings (see
+    /// [`Item::retain_supported`]).
+    pub fn retain_supported(&mut self, version: ExchangeVersion) {
+        if !version.is_exchange2010_sp2_or_older() {
+            return;
         }
-        let newer_attendee =
-            |a: &Attendee| a.proposed_start.is_some() || a.proposed_end.is_some() || newer_mailbox(&a.mailbox);
-        let newer_base = |b: &ItemBase| {
-            b.body.as_ref().is_some_and(|body| body.is_truncated.is_some())
-                || b.extended_properties.iter().any(|p| match &p.field.key {
-                    PropertyKey::Name(set, _) | PropertyKey::Id(set, _) => {
-                        *set == PropertySet::Distinguished(DistinguishedPropertySet::Sharing)
-                    }
-                    PropertyKey::Tag(_) => false,
-                })
-        };
-        let newer_item = |i: &Item| match i {
-            Item::CalendarItem(c) => c.needs_newer_than_exchange2010(),
-            other => newer_base(other.base()),
-        };
-        newer_base(&self.item)
-            || self.legacy_free_busy_status == Some(LegacyFreeBusy::WorkingElsewhere)
-            || self.organizer.as_ref().is_some_and(newer_mailbox)
-            || self.required_attendees.iter().chain(&self.optional_attendees).chain(&self.resources).any(newer_attendee)
-            || self.conflicting_meetings.iter().chain(&self.adjacent_meetings).any(newer_item)
-            || self.start_wall_clock.is_some()
-            || self.end_wall_clock.is_some()
-            || self.start_time_zone_id.is_some()
-            || self.end_time_zone_id.is_some()
-            || self.intended_free_busy_status.is_some()
-            || self.join_online_meeting_url.is_some()
-            || self.is_organizer.is_some()
-            || self.do_not_forward_meeting.is_some()
+        self.item.retain_supported(version);
+        self.legacy_free_busy_status = self.legacy_free_busy_status.filter(|f| f.is_supported_by(version));
+        if let Some(o) = &mut self.organizer {
+            o.retain_supported(version);
+        }
+        for a in self.required_attendees.iter_mut().chain(&mut self.optional_attendees).chain(&mut self.resources) {
+            a.retain_supported(version);
+        }
+        for i in self.conflicting_meetings.iter_mut().chain(&mut self.adjacent_meetings) {
+            i.retain_supported(version);
+        }
+        self.start_wall_clock = None;
+        self.end_wall_clock = None;
+        self.start_time_zone_id = None;
+        self.end_time_zone_id = None;
+        self.intended_free_busy_status = None;
+        self.join_online_meeting_url = None;
+        self.is_organizer = None;
+        self.do_not_forward_meeting = None;
+    }
+
+    /// Whether anything newer than the Exchange 2010 SP2 schema is set: whether
+    /// [`CalendarItem::retain_supported`] would drop anything for that version.
+    pub fn needs_newer_than_exchange2010(&self) -> bool {
+        let mut older = self.clone();
+        older.retain_supported(ExchangeVersion::Exchange2010Sp2);
+        older != *self
     }
 
     /// Writes the `CalendarItemType` children after the item fields, in schema order.
@@ -319,8 +330,13 @@ impl CalendarItem {
         w.opt("t:Recurrence", &self.recurrence);
         w.opt("t:FirstOccurrence", &self.first_occurrence);
         w.opt("t:LastOccurrence", &self.last_occurrence);
-        write_list(w, "t:ModifiedOccurrences", "t:Occurrence", &self.modified_occurrences);
-        write_list(w, "t:DeletedOccurrences", "t:DeletedOccurrence", &self.deleted_occurrences);
+        // `NonEmptyArrayOf…` types: left out when empty.
+        if !self.modified_occurrences.is_empty() {
+            w.list("t:ModifiedOccurrences", "t:Occurrence", &self.modified_occurrences);
+        }
+        if !self.deleted_occurrences.is_empty() {
+            w.list("t:DeletedOccurrences", "t:DeletedOccurrence", &self.deleted_occurrences);
+        }
         w.opt("t:MeetingTimeZone", &self.meeting_time_zone);
         w.opt("t:StartTimeZone", &self.start_time_zone);
         w.opt("t:EndTimeZone", &self.end_time_zone);
@@ -360,9 +376,9 @@ impl CalendarItem {
             "CalendarItemType" => self.calendar_item_type = Some(r.value(c)?),
             "MyResponseType" => self.my_response_type = Some(r.value(c)?),
             "Organizer" => self.organizer = Some(read_single_mailbox(r, c)?),
-            "RequiredAttendees" => self.required_attendees = read_attendees(r, c)?,
-            "OptionalAttendees" => self.optional_attendees = read_attendees(r, c)?,
-            "Resources" => self.resources = read_attendees(r, c)?,
+            "RequiredAttendees" => self.required_attendees = r.list(c, "Attendee")?,
+            "OptionalAttendees" => self.optional_attendees = r.list(c, "Attendee")?,
+            "Resources" => self.resources = r.list(c, "Attendee")?,
             "ConflictingMeetingCount" => self.conflicting_meeting_count = Some(r.value(c)?),
             "AdjacentMeetingCount" => self.adjacent_meeting_count = Some(r.value(c)?),
             "ConflictingMeetings" => self.conflicting_meetings = read_items(r, c)?,
@@ -383,8 +399,8 @@ impl CalendarItem {
             }
             "FirstOccurrence" => self.first_occurrence = Some(OccurrenceInfo::from_xml(r, c)?),
             "LastOccurrence" => self.last_occurrence = Some(OccurrenceInfo::from_xml(r, c)?),
-            "ModifiedOccurrences" => self.modified_occurrences = read_list(r, c, "Occurrence")?,
-            "DeletedOccurrences" => self.deleted_occurrences = read_list(r, c, "DeletedOccurrence")?,
+            "ModifiedOccurrences" => self.modified_occurrences = r.list(c, "Occurrence")?,
+            "DeletedOccurrences" => self.deleted_occurrences = r.list(c, "DeletedOccurrence")?,
             "MeetingTimeZone" => self.meeting_time_zone = Some(MeetingTimeZone::from_xml(r, c)?),
             "StartTimeZone" => self.start_time_zone = Some(TimeZoneDefinition::from_xml(r, c)?),
             "EndTimeZone" => self.end_time_zone = Some(TimeZoneDefinition::from_xml(r, c)?),
@@ -404,6 +420,12 @@ impl CalendarItem {
             _ => return self.item.read_child(r, c),
         }
         Ok(true)
+    }
+}
+
+impl From<CalendarItem> for Item {
+    fn from(c: CalendarItem) -> Self {
+        Item::CalendarItem(Box::new(c))
     }
 }
 
@@ -430,6 +452,7 @@ impl FromXml for CalendarItem {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ews::MailboxType;
     use crate::ews::{DayOfWeek, DaysOfWeek, EwsDate, RecurrencePattern, RecurrenceRange};
 
     fn parse(xml: &str, strict: bool) -> Result<CalendarItem, XmlError> {
@@ -462,6 +485,70 @@ mod tests {
         assert!(positions.windows(2).all(|p| p[0] < p[1]), "{xml}");
         assert_eq!(parse(&xml, true).unwrap(), c);
         assert!(!c.needs_newer_than_exchange2010());
+    }
+
+    #[test]
+    fn retain_supported_makes_an_item_fit_for_2010() {
+        let newer_mailbox =
+            Mailbox { mailbox_type: Some(MailboxType::ImplicitContact), ..Mailbox::smtp("o@contoso.com") };
+        let t = EwsDateTime::parse("2024-05-01T09:00:00Z");
+        let nested = CalendarItem {
+            legacy_free_busy_status: Some(LegacyFreeBusy::WorkingElsewhere),
+            start_wall_clock: t,
+            ..CalendarItem::default()
+        };
+        let c = CalendarItem {
+            item: ItemBase {
+                subject: Some("s".into()),
+                body: Some(crate::ews::Body { is_truncated: Some(false), ..crate::ews::Body::text("b") }),
+                ..ItemBase::default()
+            },
+            start: t,
+            legacy_free_busy_status: Some(LegacyFreeBusy::WorkingElsewhere),
+            organizer: Some(Mailbox { original_display_name: Some("O".into()), ..Mailbox::smtp("o@contoso.com") }),
+            required_attendees: vec![Attendee { proposed_end: t, ..Attendee::new(newer_mailbox.clone()) }],
+            optional_attendees: vec![Attendee::new(newer_mailbox.clone())],
+            resources: vec![Attendee::new(newer_mailbox)],
+            conflicting_meetings: vec![Item::CalendarItem(Box::new(nested.clone()))],
+            adjacent_meetings: vec![Item::CalendarItem(Box::new(nested))],
+            net_show_url: Some("u".into()),
+            start_wall_clock: t,
+            end_wall_clock: t,
+            start_time_zone_id: Some("UTC".into()),
+            end_time_zone_id: Some("UTC".into()),
+            intended_free_busy_status: Some(LegacyFreeBusy::Busy),
+            join_online_meeting_url: Some("u".into()),
+            is_organizer: Some(true),
+            do_not_forward_meeting: Some(false),
+            ..CalendarItem::default()
+        };
+        assert!(c.needs_newer_than_exchange2010());
+        let mut same = c.clone();
+        same.retain_supported(ExchangeVersion::Exchange2013);
+        assert_eq!(same, c);
+
+        let mut old = c.clone();
+        old.retain_supported(ExchangeVersion::Exchange2010Sp2);
+        assert!(!old.needs_newer_than_exchange2010());
+        let expected = CalendarItem {
+            item: ItemBase {
+                subject: Some("s".into()),
+                body: Some(crate::ews::Body::text("b")),
+                ..ItemBase::default()
+            },
+            start: t,
+            organizer: Some(Mailbox::smtp("o@contoso.com")),
+            required_attendees: vec![Attendee::smtp("o@contoso.com")],
+            optional_attendees: vec![Attendee::smtp("o@contoso.com")],
+            resources: vec![Attendee::smtp("o@contoso.com")],
+            conflicting_meetings: vec![Item::CalendarItem(Box::default())],
+            adjacent_meetings: vec![Item::CalendarItem(Box::default())],
+            net_show_url: Some("u".into()),
+            ..CalendarItem::default()
+        };
+        assert_eq!(old, expected);
+        assert!(LegacyFreeBusy::WorkingElsewhere.is_supported_by(ExchangeVersion::Exchange2013));
+        assert!(LegacyFreeBusy::Oof.is_supported_by(ExchangeVersion::Exchange2010Sp2));
     }
 
     #[test]

@@ -34,14 +34,13 @@ use crate::xml::{Element, FromXml, ToXml, XmlError, XmlErrorKind, XmlReader, Xml
 
 use super::contact_entries::{
     EmailAddress, EmailAddressKey, ImAddress, ImAddressKey, PhoneNumber, PhoneNumberKey, PhysicalAddress,
-    PhysicalAddressKey, is_2010_sp2_or_older, read_email_addresses, read_im_addresses, read_phone_numbers,
-    read_physical_addresses, write_email_addresses, write_im_addresses, write_phone_numbers, write_physical_addresses,
+    PhysicalAddressKey, read_email_addresses, read_im_addresses, read_phone_numbers, read_physical_addresses,
+    write_email_addresses, write_im_addresses, write_phone_numbers, write_physical_addresses,
 };
 use super::datetime::EwsDateTime;
 use super::envelope::ExchangeVersion;
-use super::item::{Item, ItemBase, read_strings, write_strings};
-use super::mailbox::{Mailbox, MailboxType, read_single_mailbox, write_single_mailbox};
-use super::path::{DistinguishedPropertySet, PropertyKey, PropertySet};
+use super::item::{Item, ItemBase};
+use super::mailbox::{Mailbox, read_single_mailbox, write_single_mailbox};
 
 xml_enum! {
     /// How Exchange composes a contact's `FileAs` from its names (`FileAsMappingType`).
@@ -314,41 +313,6 @@ pub struct Contact {
     pub direct_reports: Option<Vec<Mailbox>>,
 }
 
-/// Writes `<name><t:Base64Binary>…</t:Base64Binary>…</name>` (`ArrayOfBinaryType`).
-fn write_binaries(w: &mut XmlWriter, name: &str, values: &[String]) {
-    w.start(name, &[]);
-    for v in values {
-        w.text_element("t:Base64Binary", v);
-    }
-    w.end(name);
-}
-
-/// Reads an `ArrayOfBinaryType` as base64 texts.
-fn read_binaries<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Vec<String>, XmlError> {
-    let mut out = Vec::new();
-    while let Some(c) = r.next_child(el)? {
-        if c.name() == "Base64Binary" {
-            out.push(r.value(&c)?);
-        } else {
-            r.unknown(&c)?;
-        }
-    }
-    Ok(out)
-}
-
-/// Reads an `ArrayOfRecipientsType`.
-fn read_mailboxes<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Vec<Mailbox>, XmlError> {
-    let mut out = Vec::new();
-    while let Some(c) = r.next_child(el)? {
-        if c.name() == "Mailbox" {
-            out.push(Mailbox::from_xml(r, &c)?);
-        } else {
-            r.unknown(&c)?;
-        }
-    }
-    Ok(out)
-}
-
 /// Sets the entry with `entry`'s key, or appends it.
 fn upsert<T, K: PartialEq>(list: &mut Vec<T>, key: impl Fn(&T) -> K, entry: T) {
     let k = key(&entry);
@@ -496,33 +460,20 @@ impl Contact {
 
     /// Drops what a request written for `version` cannot carry. Up to Exchange 2010 SP2: the phone
     /// keys `BusinessMobile`, `IPPhone`, `Mms` and `Msn` (their entries are removed), the mailbox
-    /// types `GroupMailbox` and `ImplicitContact`, the mailboxes' `OriginalDisplayName`, and of the
-    /// item fields the body's `IsTruncated` and extended properties in the `Sharing` property set.
+    /// types `GroupMailbox` and `ImplicitContact` of e-mail entries and mailboxes, the mailboxes'
+    /// `OriginalDisplayName`, and what [`ItemBase::retain_supported`] drops of the item fields.
     pub fn retain_supported(&mut self, version: ExchangeVersion) {
-        if !is_2010_sp2_or_older(version) {
+        if !version.is_exchange2010_sp2_or_older() {
             return;
         }
-        if let Some(b) = &mut self.item.body {
-            b.is_truncated = None;
-        }
-        let sharing = PropertySet::Distinguished(DistinguishedPropertySet::Sharing);
-        self.item.extended_properties.retain(|p| match &p.field.key {
-            PropertyKey::Name(set, _) | PropertyKey::Id(set, _) => *set != sharing,
-            PropertyKey::Tag(_) => true,
-        });
+        self.item.retain_supported(version);
         self.phone_numbers.retain(|p| p.key.is_supported_by(version));
-        let old_type = |t: &mut Option<MailboxType>| {
-            if matches!(t, Some(MailboxType::GroupMailbox | MailboxType::ImplicitContact)) {
-                *t = None;
-            }
-        };
         for e in &mut self.email_addresses {
-            old_type(&mut e.mailbox_type);
+            e.mailbox_type = e.mailbox_type.filter(|t| t.is_supported_by(version));
         }
         let mailboxes = self.manager_mailbox.iter_mut().chain(self.direct_reports.iter_mut().flatten());
         for m in mailboxes {
-            old_type(&mut m.mailbox_type);
-            m.original_display_name = None;
+            m.retain_supported(version);
         }
     }
 }
@@ -553,10 +504,10 @@ impl ToXml for Contact {
         w.opt_value("t:Birthday", &self.birthday);
         w.opt_value("t:BusinessHomePage", &self.business_home_page);
         if let Some(v) = &self.children {
-            write_strings(w, "t:Children", v);
+            w.value_list("t:Children", "t:String", v);
         }
         if let Some(v) = &self.companies {
-            write_strings(w, "t:Companies", v);
+            w.value_list("t:Companies", "t:String", v);
         }
         w.opt_value("t:ContactSource", &self.contact_source);
         w.opt_value("t:Department", &self.department);
@@ -579,21 +530,17 @@ impl ToXml for Contact {
         w.opt_value("t:Notes", &self.notes);
         w.opt_value("t:Photo", &self.photo);
         if let Some(v) = &self.user_smime_certificate {
-            write_binaries(w, "t:UserSMIMECertificate", v);
+            w.value_list("t:UserSMIMECertificate", "t:Base64Binary", v);
         }
         if let Some(v) = &self.ms_exchange_certificate {
-            write_binaries(w, "t:MSExchangeCertificate", v);
+            w.value_list("t:MSExchangeCertificate", "t:Base64Binary", v);
         }
         w.opt_value("t:DirectoryId", &self.directory_id);
         if let Some(m) = &self.manager_mailbox {
             write_single_mailbox(w, "t:ManagerMailbox", m);
         }
         if let Some(v) = &self.direct_reports {
-            w.start("t:DirectReports", &[]);
-            for m in v {
-                m.to_xml(w, "t:Mailbox");
-            }
-            w.end("t:DirectReports");
+            w.list("t:DirectReports", "t:Mailbox", v);
         }
         w.end(name);
     }
@@ -679,8 +626,8 @@ impl FromXml for Contact {
                 "AssistantName" => c.assistant_name = Some(r.value(ch)?),
                 "Birthday" => c.birthday = Some(r.value(ch)?),
                 "BusinessHomePage" => c.business_home_page = Some(r.value(ch)?),
-                "Children" => c.children = Some(read_strings(r, ch)?),
-                "Companies" => c.companies = Some(read_strings(r, ch)?),
+                "Children" => c.children = Some(r.value_list(ch, "String")?),
+                "Companies" => c.companies = Some(r.value_list(ch, "String")?),
                 "ContactSource" => c.contact_source = Some(r.value(ch)?),
                 "Department" => c.department = Some(r.value(ch)?),
                 "Generation" => c.generation = Some(r.value(ch)?),
@@ -701,11 +648,11 @@ impl FromXml for Contact {
                 "Alias" => c.alias = Some(r.value(ch)?),
                 "Notes" => c.notes = Some(r.value(ch)?),
                 "Photo" => c.photo = Some(r.value(ch)?),
-                "UserSMIMECertificate" => c.user_smime_certificate = Some(read_binaries(r, ch)?),
-                "MSExchangeCertificate" => c.ms_exchange_certificate = Some(read_binaries(r, ch)?),
+                "UserSMIMECertificate" => c.user_smime_certificate = Some(r.value_list(ch, "Base64Binary")?),
+                "MSExchangeCertificate" => c.ms_exchange_certificate = Some(r.value_list(ch, "Base64Binary")?),
                 "DirectoryId" => c.directory_id = Some(r.value(ch)?),
                 "ManagerMailbox" => c.manager_mailbox = Some(read_single_mailbox(r, ch)?),
-                "DirectReports" => c.direct_reports = Some(read_mailboxes(r, ch)?),
+                "DirectReports" => c.direct_reports = Some(r.list(ch, "Mailbox")?),
                 _ => {
                     if !c.item.read_child(r, ch)? {
                         r.unknown(ch)?;

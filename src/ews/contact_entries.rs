@@ -81,12 +81,6 @@ xml_enum! {
     }
 }
 
-/// Whether `version` is Exchange 2010 SP2 or older (the schema without the later additions).
-pub(crate) fn is_2010_sp2_or_older(version: ExchangeVersion) -> bool {
-    let pos = |v| ExchangeVersion::ALL.iter().position(|x| *x == v);
-    pos(version) <= pos(ExchangeVersion::Exchange2010Sp2)
-}
-
 impl PhoneNumberKey {
     /// Whether a request written for `version` may carry this key: `BusinessMobile`, `IPPhone`,
     /// `Mms` and `Msn` are refused up to Exchange 2010 SP2.
@@ -95,7 +89,7 @@ impl PhoneNumberKey {
             self,
             PhoneNumberKey::BusinessMobile | PhoneNumberKey::IpPhone | PhoneNumberKey::Mms | PhoneNumberKey::Msn
         );
-        !later || !is_2010_sp2_or_older(version)
+        !later || !version.is_exchange2010_sp2_or_older()
     }
 }
 

@@ -38,7 +38,7 @@ macro_rules! operations {
         pub enum AnyRequest {
             $(
                 #[doc = concat!("A `", stringify!($op), "` request.")]
-                $op(Request<$op>),
+                $op(Box<Request<$op>>),
             )+
         }
 
@@ -48,10 +48,10 @@ macro_rules! operations {
         pub enum AnyResponse {
             $(
                 #[doc = concat!("A `", stringify!($op), "Response`.")]
-                $op(Response<<$op as Operation>::Response>),
+                $op(Box<Response<<$op as Operation>::Response>>),
             )+
             /// A SOAP fault (the operation is not named in a fault).
-            Fault(Response<SoapFault>),
+            Fault(Box<Response<SoapFault>>),
         }
 
         /// The names of the operations this module decodes.
@@ -62,7 +62,7 @@ macro_rules! operations {
             let name = body_element_name(xml)?;
             $(
                 if name == <$op as Operation>::NAME {
-                    return Ok(AnyRequest::$op(Request::<$op>::parse(xml)?));
+                    return Ok(AnyRequest::$op(Box::new(Request::<$op>::parse(xml)?)));
                 }
             )+
             Err(DecodeError::UnsupportedOperation(name))
@@ -73,11 +73,11 @@ macro_rules! operations {
             let name = body_element_name(xml)?;
             if name == "Fault" {
                 let r = Response::<SoapFault>::parse(xml, "Fault")?;
-                return Ok(AnyResponse::Fault(r));
+                return Ok(AnyResponse::Fault(Box::new(r)));
             }
             $(
                 if name.strip_suffix("Response") == Some(<$op as Operation>::NAME) {
-                    return Ok(AnyResponse::$op(Request::<$op>::parse_response(xml)?));
+                    return Ok(AnyResponse::$op(Box::new(Request::<$op>::parse_response(xml)?)));
                 }
             )+
             Err(DecodeError::UnsupportedOperation(name))

@@ -46,6 +46,16 @@ impl ExchangeVersion {
         ExchangeVersion::Exchange2013,
         ExchangeVersion::Exchange2010Sp2,
     ];
+
+    /// Whether a request written for this version must follow the Exchange 2010 SP2 schema (or an
+    /// older one), which lacks the Exchange 2013 additions: see [`Item::retain_supported`] for what
+    /// an item then leaves out.
+    ///
+    /// [`Item::retain_supported`]: super::Item::retain_supported
+    pub fn is_exchange2010_sp2_or_older(self) -> bool {
+        let pos = |v| ExchangeVersion::ALL.iter().position(|x| *x == v);
+        pos(self) <= pos(ExchangeVersion::Exchange2010Sp2)
+    }
 }
 
 /// Who the service account acts as (`t:ConnectingSID`).
@@ -406,5 +416,28 @@ impl<O: Operation> Request<O> {
     /// Parses the answer to this operation.
     pub fn parse_response(xml: &str) -> Result<Response<O::Response>, XmlError> {
         Response::parse(xml, &O::response_name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exchange_2010_sp2_and_older_are_told_apart() {
+        let old: Vec<ExchangeVersion> =
+            ExchangeVersion::ALL.iter().copied().filter(|v| v.is_exchange2010_sp2_or_older()).collect();
+        assert_eq!(
+            old,
+            [
+                ExchangeVersion::Exchange2007,
+                ExchangeVersion::Exchange2007Sp1,
+                ExchangeVersion::Exchange2009,
+                ExchangeVersion::Exchange2010,
+                ExchangeVersion::Exchange2010Sp1,
+                ExchangeVersion::Exchange2010Sp2,
+            ]
+        );
+        assert_eq!(ExchangeVersion::STEP_DOWN.last(), Some(&ExchangeVersion::Exchange2010Sp2));
     }
 }

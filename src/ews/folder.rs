@@ -8,7 +8,6 @@ use crate::xml::{Element, FromXml, ToXml, XmlError, XmlReader, XmlWriter, xml_en
 
 use super::extended_property::ExtendedProperty;
 use super::ids::{DistinguishedFolderName, FolderId};
-use super::item::{read_strings, write_strings};
 use super::response::MessageContent;
 
 xml_enum! {
@@ -159,7 +158,7 @@ impl FolderBase {
         w.opt("t:EffectiveRights", &self.effective_rights);
         w.opt_value("t:DistinguishedFolderId", &self.distinguished_folder_id);
         if let Some(list) = &self.replica_list {
-            write_strings(w, "t:ReplicaList", list);
+            w.value_list("t:ReplicaList", "t:String", list);
         }
     }
 
@@ -175,7 +174,7 @@ impl FolderBase {
             "ExtendedProperty" => self.extended_properties.push(ExtendedProperty::from_xml(r, c)?),
             "EffectiveRights" => self.effective_rights = Some(EffectiveRights::from_xml(r, c)?),
             "DistinguishedFolderId" => self.distinguished_folder_id = Some(r.value(c)?),
-            "ReplicaList" => self.replica_list = Some(read_strings(r, c)?),
+            "ReplicaList" => self.replica_list = Some(r.value_list(c, "String")?),
             // Not modelled: Exchange-managed properties a sync client has no use for.
             "ManagedFolderInformation" | "PolicyTag" | "ArchiveTag" => r.skip(c)?,
             _ => return Ok(false),
@@ -380,14 +379,7 @@ pub(crate) fn write_folders(w: &mut XmlWriter, name: &str, folders: &[Folder]) {
 
 /// Reads a list of folders.
 pub(crate) fn read_folders<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Vec<Folder>, XmlError> {
-    let mut out = Vec::new();
-    while let Some(c) = r.next_child(el)? {
-        match Folder::read(r, &c)? {
-            Some(f) => out.push(f),
-            None => r.unknown(&c)?,
-        }
-    }
-    Ok(out)
+    r.choice_list(el, Folder::read)
 }
 
 /// The content of a `GetFolder` or `CreateFolder` response message (`FolderInfoResponseMessageType`).

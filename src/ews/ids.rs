@@ -262,12 +262,5 @@ pub(crate) fn write_folder_ids(w: &mut XmlWriter, name: &str, folders: &[BaseFol
 
 /// Reads a list of folder ids.
 pub(crate) fn read_folder_ids<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Vec<BaseFolderId>, XmlError> {
-    let mut out = Vec::new();
-    while let Some(c) = r.next_child(el)? {
-        match BaseFolderId::read(r, &c)? {
-            Some(f) => out.push(f),
-            None => r.unknown(&c)?,
-        }
-    }
-    Ok(out)
+    r.choice_list(el, BaseFolderId::read)
 }

@@ -8,6 +8,7 @@ use crate::xml::{Element, FromXml, ToXml, XmlError, XmlErrorKind, XmlReader, Xml
 use super::calendar_item::CalendarItem;
 use super::contact::Contact;
 use super::datetime::EwsDateTime;
+use super::envelope::ExchangeVersion;
 use super::extended_property::ExtendedProperty;
 use super::ids::{FolderId, ItemId};
 
@@ -76,28 +77,6 @@ impl FromXml for Body {
     }
 }
 
-/// Writes `<name><t:String>…</t:String>…</name>` (`ArrayOfStringsType`).
-pub(crate) fn write_strings(w: &mut XmlWriter, name: &str, values: &[String]) {
-    w.start(name, &[]);
-    for v in values {
-        w.text_element("t:String", v);
-    }
-    w.end(name);
-}
-
-/// Reads an `ArrayOfStringsType`.
-pub(crate) fn read_strings<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Vec<String>, XmlError> {
-    let mut out = Vec::new();
-    while let Some(c) = r.next_child(el)? {
-        if c.name() == "String" {
-            out.push(r.value(&c)?);
-        } else {
-            r.unknown(&c)?;
-        }
-    }
-    Ok(out)
-}
-
 /// The `ItemType` fields exsync reads and writes, in schema order.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -162,6 +141,20 @@ pub struct ItemBase {
 }
 
 impl ItemBase {
+    /// Drops what a request written for `version` cannot carry. Up to Exchange 2010 SP2: the body's
+    /// `IsTruncated` and the extended properties in a property set that version does not know
+    /// (`Sharing`; see [`ExtendedFieldUri::is_supported_by`](super::ExtendedFieldUri::is_supported_by)).
+    /// Every other `ItemType` field exsync models is in both schemas.
+    pub fn retain_supported(&mut self, version: ExchangeVersion) {
+        if !version.is_exchange2010_sp2_or_older() {
+            return;
+        }
+        if let Some(b) = &mut self.body {
+            b.is_truncated = None;
+        }
+        self.extended_properties.retain(|p| p.field.is_supported_by(version));
+    }
+
     /// Writes the `ItemType` children in schema order.
     pub fn write_children(&self, w: &mut XmlWriter) {
         w.opt("t:ItemId", &self.item_id);
@@ -173,7 +166,7 @@ impl ItemBase {
         w.opt_value("t:DateTimeReceived", &self.date_time_received);
         w.opt_value("t:Size", &self.size);
         if let Some(c) = &self.categories {
-            write_strings(w, "t:Categories", c);
+            w.value_list("t:Categories", "t:String", c);
         }
         w.opt_value("t:Importance", &self.importance);
         w.opt_value("t:DateTimeCreated", &self.date_time_created);
@@ -200,7 +193,7 @@ impl ItemBase {
             "Body" => self.body = Some(Body::from_xml(r, c)?),
             "DateTimeReceived" => self.date_time_received = Some(r.value(c)?),
             "Size" => self.size = Some(r.value(c)?),
-            "Categories" => self.categories = Some(read_strings(r, c)?),
+            "Categories" => self.categories = Some(r.value_list(c, "String")?),
             "Importance" => self.importance = Some(r.value(c)?),
             "DateTimeCreated" => self.date_time_created = Some(r.value(c)?),
             "ReminderDueBy" => self.reminder_due_by = Some(r.value(c)?),
@@ -282,6 +275,18 @@ impl Item {
         self.base().item_id.as_ref()
     }
 
+    /// Drops what a request written for `version` cannot carry, so that a client stepping down to
+    /// an older server (see [`ExchangeVersion::STEP_DOWN`]) can send any item: a contact as
+    /// [`Contact::retain_supported`], a calendar item as [`CalendarItem::retain_supported`], any
+    /// other kind as [`ItemBase::retain_supported`]. Nothing changes for Exchange 2013 and newer.
+    pub fn retain_supported(&mut self, version: ExchangeVersion) {
+        match self {
+            Item::Contact(c) => c.retain_supported(version),
+            Item::CalendarItem(c) => c.retain_supported(version),
+            Item::Other(o) => o.item.retain_supported(version),
+        }
+    }
+
     /// Writes the item as `t:Contact`, `t:CalendarItem` or `t:{element}`.
     pub fn write(&self, w: &mut XmlWriter) {
         match self {
@@ -326,12 +331,115 @@ pub(crate) fn write_items(w: &mut XmlWriter, name: &str, items: &[Item]) {
 
 /// Reads a list of items.
 pub(crate) fn read_items<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Vec<Item>, XmlError> {
-    let mut out = Vec::new();
-    while let Some(c) = r.next_child(el)? {
-        match Item::read(r, &c)? {
-            Some(i) => out.push(i),
-            None => r.unknown(&c)?,
+    r.choice_list(el, Item::read)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ews::{
+        Attendee, DistinguishedPropertySet, ExtendedFieldUri, ExtendedValue, MapiPropertyType, PhoneNumberKey,
+        PropertyKey, PropertySet,
+    };
+
+    fn property(set: PropertySet, name: &str) -> ExtendedProperty {
+        ExtendedProperty {
+            field: ExtendedFieldUri {
+                key: PropertyKey::Name(set, name.into()),
+                property_type: MapiPropertyType::String,
+            },
+            value: ExtendedValue::Single("v".into()),
         }
     }
-    Ok(out)
+
+    /// Item fields with both of the parts Exchange 2010 SP2 lacks.
+    fn newer_base() -> ItemBase {
+        let sharing = PropertySet::Distinguished(DistinguishedPropertySet::Sharing);
+        let common = PropertySet::Distinguished(DistinguishedPropertySet::Common);
+        ItemBase {
+            subject: Some("s".into()),
+            body: Some(Body { is_truncated: Some(true), ..Body::text("b") }),
+            extended_properties: vec![
+                property(sharing.clone(), "a"),
+                property(common, "b"),
+                property(PropertySet::Guid("c11ff724-aa03-4555-9952-8fa248a11c3e".into()), "c"),
+                ExtendedProperty {
+                    field: ExtendedFieldUri { key: PropertyKey::Id(sharing, 7), property_type: MapiPropertyType::Long },
+                    value: ExtendedValue::Single("1".into()),
+                },
+                ExtendedProperty {
+                    field: ExtendedFieldUri {
+                        key: PropertyKey::Tag("0x3a45".into()),
+                        property_type: MapiPropertyType::String,
+                    },
+                    value: ExtendedValue::Single("t".into()),
+                },
+            ],
+            ..ItemBase::default()
+        }
+    }
+
+    #[test]
+    fn item_base_drops_truncation_flag_and_sharing_properties_for_2010() {
+        let newer = newer_base();
+        for v in [ExchangeVersion::Exchange2013, ExchangeVersion::Exchange2016, ExchangeVersion::V2017_07_11] {
+            let mut kept = newer.clone();
+            kept.retain_supported(v);
+            assert_eq!(kept, newer, "{v}");
+        }
+        for v in [ExchangeVersion::Exchange2007Sp1, ExchangeVersion::Exchange2010, ExchangeVersion::Exchange2010Sp2] {
+            let mut old = newer.clone();
+            old.retain_supported(v);
+            assert_eq!(old.body, Some(Body::text("b")), "{v}");
+            assert_eq!(old.subject, newer.subject);
+            let names: Vec<&str> = old
+                .extended_properties
+                .iter()
+                .map(|p| match &p.field.key {
+                    PropertyKey::Name(_, n) | PropertyKey::Tag(n) => n.as_str(),
+                    PropertyKey::Id(..) => "id",
+                })
+                .collect();
+            assert_eq!(names, ["b", "c", "0x3a45"], "{v}");
+        }
+    }
+
+    #[test]
+    fn item_dispatches_by_kind() {
+        let mut contact = Contact { item: newer_base(), ..Contact::default() };
+        contact.set_phone(PhoneNumberKey::Msn, "1").set_phone(PhoneNumberKey::HomePhone, "2");
+        let calendar = CalendarItem {
+            item: newer_base(),
+            is_organizer: Some(true),
+            required_attendees: vec![Attendee {
+                proposed_start: EwsDateTime::parse("2024-01-01T10:00:00Z"),
+                ..Attendee::smtp("a@contoso.com")
+            }],
+            ..CalendarItem::default()
+        };
+        let other = Item::Other(Box::new(OtherItem { element: "Task".into(), item: newer_base() }));
+        let mut base = newer_base();
+        base.retain_supported(ExchangeVersion::Exchange2010Sp2);
+
+        for item in [Item::from(contact), Item::CalendarItem(Box::new(calendar)), other] {
+            let mut same = item.clone();
+            same.retain_supported(ExchangeVersion::Exchange2013Sp1);
+            assert_eq!(same, item);
+            let mut old = item.clone();
+            old.retain_supported(ExchangeVersion::Exchange2010Sp2);
+            assert_eq!(old.base(), &base);
+            match &old {
+                Item::Contact(c) => assert_eq!(c.phone(PhoneNumberKey::Msn), None),
+                Item::CalendarItem(c) => {
+                    assert_eq!(c.is_organizer, None);
+                    assert_eq!(c.required_attendees, vec![Attendee::smtp("a@contoso.com")]);
+                }
+                Item::Other(o) => assert_eq!(o.element, "Task"),
+            }
+            // Already valid for Exchange 2010 SP2: a second pass changes nothing.
+            let mut again = old.clone();
+            again.retain_supported(ExchangeVersion::Exchange2010Sp2);
+            assert_eq!(again, old);
+        }
+    }
 }

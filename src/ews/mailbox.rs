@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::xml::{Element, FromXml, ToXml, XmlError, XmlReader, XmlWriter, xml_enum};
 
+use super::envelope::ExchangeVersion;
 use super::ids::ItemId;
 
 xml_enum! {
@@ -19,6 +20,15 @@ xml_enum! {
         PublicFolder = "PublicFolder",
         GroupMailbox = "GroupMailbox",
         ImplicitContact = "ImplicitContact",
+    }
+}
+
+impl MailboxType {
+    /// Whether a request written for `version` may carry this value: `GroupMailbox` and
+    /// `ImplicitContact` are refused up to Exchange 2010 SP2.
+    pub fn is_supported_by(&self, version: ExchangeVersion) -> bool {
+        let later = matches!(self, MailboxType::GroupMailbox | MailboxType::ImplicitContact);
+        !later || !version.is_exchange2010_sp2_or_older()
     }
 }
 
@@ -50,6 +60,16 @@ impl Mailbox {
     /// A mailbox known by its SMTP address.
     pub fn smtp(address: impl Into<String>) -> Self {
         Mailbox { email_address: Some(address.into()), ..Mailbox::default() }
+    }
+
+    /// Drops what a request written for `version` cannot carry. Up to Exchange 2010 SP2: the mailbox
+    /// types `GroupMailbox` and `ImplicitContact` (the type is left out) and `OriginalDisplayName`.
+    pub fn retain_supported(&mut self, version: ExchangeVersion) {
+        if !version.is_exchange2010_sp2_or_older() {
+            return;
+        }
+        self.mailbox_type = self.mailbox_type.filter(|t| t.is_supported_by(version));
+        self.original_display_name = None;
     }
 }
 
@@ -101,4 +121,35 @@ pub(crate) fn write_single_mailbox(w: &mut XmlWriter, name: &str, m: &Mailbox) {
     w.start(name, &[]);
     m.to_xml(w, "t:Mailbox");
     w.end(name);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn newer_mailbox_types_and_original_name_go_for_2010() {
+        for t in MailboxType::ALL {
+            let newer = matches!(t, MailboxType::GroupMailbox | MailboxType::ImplicitContact);
+            assert_eq!(t.is_supported_by(ExchangeVersion::Exchange2010Sp2), !newer, "{t}");
+            assert!(t.is_supported_by(ExchangeVersion::Exchange2013));
+        }
+        let m = Mailbox {
+            name: Some("Team".into()),
+            mailbox_type: Some(MailboxType::GroupMailbox),
+            original_display_name: Some("Team (old)".into()),
+            ..Mailbox::smtp("team@contoso.com")
+        };
+        let mut same = m.clone();
+        same.retain_supported(ExchangeVersion::V2017_07_11);
+        assert_eq!(same, m);
+        let mut old = m.clone();
+        old.retain_supported(ExchangeVersion::Exchange2010Sp2);
+        assert_eq!(old, Mailbox { name: Some("Team".into()), ..Mailbox::smtp("team@contoso.com") });
+
+        let mut plain = Mailbox { mailbox_type: Some(MailboxType::Mailbox), ..Mailbox::smtp("a@contoso.com") };
+        let before = plain.clone();
+        plain.retain_supported(ExchangeVersion::Exchange2010Sp2);
+        assert_eq!(plain, before);
+    }
 }

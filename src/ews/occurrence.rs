@@ -80,33 +80,3 @@ impl FromXml for DeletedOccurrence {
         Ok(DeletedOccurrence { start: start.ok_or_else(|| r.missing(el, "Start"))? })
     }
 }
-
-/// Writes `<name>` holding `t:{child}` elements (the `NonEmptyArrayOf…` types); nothing when the
-/// list is empty.
-pub(crate) fn write_list<T: ToXml>(w: &mut XmlWriter, name: &str, child: &str, values: &[T]) {
-    if values.is_empty() {
-        return;
-    }
-    w.start(name, &[]);
-    for v in values {
-        v.to_xml(w, child);
-    }
-    w.end(name);
-}
-
-/// Reads the `child` elements of `el` (local name) as `T`.
-pub(crate) fn read_list<'a, T: FromXml>(
-    r: &mut XmlReader<'a>,
-    el: &Element<'a>,
-    child: &str,
-) -> Result<Vec<T>, XmlError> {
-    let mut out = Vec::new();
-    while let Some(c) = r.next_child(el)? {
-        if c.name() == child {
-            out.push(T::from_xml(r, &c)?);
-        } else {
-            r.unknown(&c)?;
-        }
-    }
-    Ok(out)
-}

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::xml::{Element, FromXml, ToXml, XmlError, XmlErrorKind, XmlReader, XmlValue, XmlWriter, xml_enum};
 
+use super::envelope::ExchangeVersion;
 use super::field_uris::UNINDEXED_FIELD_URIS;
 
 /// An unindexed field URI such as `item:Subject` or `calendar:Start`.
@@ -63,6 +64,14 @@ xml_enum! {
         UnifiedMessaging = "UnifiedMessaging",
         Task = "Task",
         Sharing = "Sharing",
+    }
+}
+
+impl DistinguishedPropertySet {
+    /// Whether a request written for `version` may name this set: `Sharing` is refused up to
+    /// Exchange 2010 SP2.
+    pub fn is_supported_by(&self, version: ExchangeVersion) -> bool {
+        *self != DistinguishedPropertySet::Sharing || !version.is_exchange2010_sp2_or_older()
     }
 }
 
@@ -136,6 +145,19 @@ impl ExtendedFieldUri {
         ExtendedFieldUri {
             key: PropertyKey::Name(PropertySet::Guid(guid.into()), name.into()),
             property_type: MapiPropertyType::String,
+        }
+    }
+
+    /// Whether a request written for `version` may name this property: not when it is in a
+    /// distinguished property set that `version` does not know (see
+    /// [`DistinguishedPropertySet::is_supported_by`]).
+    pub fn is_supported_by(&self, version: ExchangeVersion) -> bool {
+        match &self.key {
+            PropertyKey::Name(PropertySet::Distinguished(set), _)
+            | PropertyKey::Id(PropertySet::Distinguished(set), _) => set.is_supported_by(version),
+            PropertyKey::Name(PropertySet::Guid(_), _)
+            | PropertyKey::Id(PropertySet::Guid(_), _)
+            | PropertyKey::Tag(_) => true,
         }
     }
 }
@@ -291,12 +313,41 @@ pub(crate) fn write_paths(w: &mut XmlWriter, name: &str, paths: &[PropertyPath])
 
 /// Reads a list of paths.
 pub(crate) fn read_paths<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Vec<PropertyPath>, XmlError> {
-    let mut out = Vec::new();
-    while let Some(c) = r.next_child(el)? {
-        match PropertyPath::read(r, &c)? {
-            Some(p) => out.push(p),
-            None => r.unknown(&c)?,
+    r.choice_list(el, PropertyPath::read)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sharing_property_set_is_newer_than_2010() {
+        let sharing = PropertySet::Distinguished(DistinguishedPropertySet::Sharing);
+        let uris = [
+            (
+                ExtendedFieldUri {
+                    key: PropertyKey::Name(sharing.clone(), "n".into()),
+                    property_type: MapiPropertyType::String,
+                },
+                false,
+            ),
+            (ExtendedFieldUri { key: PropertyKey::Id(sharing, 3), property_type: MapiPropertyType::Long }, false),
+            (ExtendedFieldUri::named_string("c11ff724-aa03-4555-9952-8fa248a11c3e", "n"), true),
+            (
+                ExtendedFieldUri {
+                    key: PropertyKey::Id(PropertySet::Distinguished(DistinguishedPropertySet::Task), 3),
+                    property_type: MapiPropertyType::Long,
+                },
+                true,
+            ),
+            (
+                ExtendedFieldUri { key: PropertyKey::Tag("0x0037".into()), property_type: MapiPropertyType::String },
+                true,
+            ),
+        ];
+        for (uri, in_2010) in uris {
+            assert_eq!(uri.is_supported_by(ExchangeVersion::Exchange2010Sp2), in_2010, "{uri:?}");
+            assert!(uri.is_supported_by(ExchangeVersion::Exchange2013), "{uri:?}");
         }
     }
-    Ok(out)
 }

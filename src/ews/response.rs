@@ -237,6 +237,31 @@ impl<C: MessageContent> FromXml for ResponseMessage<C> {
     }
 }
 
+/// Implements `ToXml` and `FromXml` for an operation's response type, a struct whose one field
+/// `messages` holds its `ResponseMessage`s, each written as `m:{message}` (e.g.
+/// `GetItemResponseMessage`).
+macro_rules! response_messages_xml {
+    ($response:ident, $message:literal) => {
+        impl $crate::xml::ToXml for $response {
+            fn to_xml(&self, w: &mut $crate::xml::XmlWriter, name: &str) {
+                w.start(name, &[]);
+                $crate::ews::response::write_messages(w, $message, &self.messages);
+                w.end(name);
+            }
+        }
+
+        impl $crate::xml::FromXml for $response {
+            fn from_xml<'a>(
+                r: &mut $crate::xml::XmlReader<'a>,
+                el: &$crate::xml::Element<'a>,
+            ) -> Result<Self, $crate::xml::XmlError> {
+                Ok($response { messages: $crate::ews::response::read_messages(r, el)? })
+            }
+        }
+    };
+}
+pub(crate) use response_messages_xml;
+
 /// Writes `<m:ResponseMessages>` with one `<m:{message}>` per entry, in input order.
 pub fn write_messages<C: MessageContent>(w: &mut XmlWriter, message: &str, messages: &[ResponseMessage<C>]) {
     w.start("m:ResponseMessages", &[]);

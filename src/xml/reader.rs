@@ -487,6 +487,36 @@ impl<'a> XmlReader<'a> {
         }
     }
 
+    /// The children of `el` named `child` (local name), each read as `T`: an array type such as
+    /// `ArrayOfRecipientsType`. Other children are [unknown](XmlReader::unknown).
+    pub fn list<T: FromXml>(&mut self, el: &Element<'a>, child: &str) -> Result<Vec<T>, XmlError> {
+        self.choice_list(el, |r, c| if c.name() == child { T::from_xml(r, c).map(Some) } else { Ok(None) })
+    }
+
+    /// The children of `el` named `child` (local name), each parsed as an [`XmlValue`]: an array
+    /// type such as `ArrayOfStringsType`. Other children are [unknown](XmlReader::unknown).
+    pub fn value_list<T: XmlValue>(&mut self, el: &Element<'a>, child: &str) -> Result<Vec<T>, XmlError> {
+        self.choice_list(el, |r, c| if c.name() == child { r.value(c).map(Some) } else { Ok(None) })
+    }
+
+    /// The children of `el`, each read by `read`, which returns `None` for an element it does not
+    /// read (that element is then [unknown](XmlReader::unknown)): an array of a choice of elements,
+    /// such as `ArrayOfRealItemsType`.
+    pub fn choice_list<T>(
+        &mut self,
+        el: &Element<'a>,
+        mut read: impl FnMut(&mut Self, &Element<'a>) -> Result<Option<T>, XmlError>,
+    ) -> Result<Vec<T>, XmlError> {
+        let mut out = Vec::new();
+        while let Some(c) = self.next_child(el)? {
+            match read(self, &c)? {
+                Some(v) => out.push(v),
+                None => self.unknown(&c)?,
+            }
+        }
+        Ok(out)
+    }
+
     /// A "missing element" error on `parent`.
     pub fn missing(&self, parent: &Element<'_>, name: &'static str) -> XmlError {
         self.error_on(parent, XmlErrorKind::MissingElement(name))

@@ -115,6 +115,25 @@ impl XmlWriter {
         }
     }
 
+    /// Writes `<name>` holding each value as element `child` (an array type).
+    pub fn list<T: ToXml>(&mut self, name: &str, child: &str, values: &[T]) {
+        self.start(name, &[]);
+        for v in values {
+            v.to_xml(self, child);
+        }
+        self.end(name);
+    }
+
+    /// Writes `<name>` holding each value as `<child>value</child>` (an array of simple values,
+    /// such as `ArrayOfStringsType`).
+    pub fn value_list<T: XmlValue>(&mut self, name: &str, child: &str, values: &[T]) {
+        self.start(name, &[]);
+        for v in values {
+            self.value(child, v);
+        }
+        self.end(name);
+    }
+
     /// The XML written so far.
     pub fn as_str(&self) -> &str {
         &self.out

@@ -1,4 +1,5 @@
-//! Shared helpers for integration tests: where `../shared` is, and schema validation with xmllint.
+//! Shared helpers for integration tests: where `../shared` is, schema validation with xmllint, the
+//! strategies and the checks the operation tests share.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -6,6 +7,7 @@ use std::process::Command;
 
 use exsync::ews::namespaces;
 
+pub mod checks;
 pub mod strategies;
 
 /// `../shared` beside the repository, or `None` (with the reason printed) when it is absent, as in a
@@ -32,6 +34,12 @@ pub fn xmllint_available() -> bool {
         eprintln!("SKIPPED: xmllint is not installed (apt-get install libxml2-utils)");
     }
     ok
+}
+
+/// `../shared` when schema validation can run (it is there and xmllint is installed); `None`, with
+/// the reason printed, when not.
+pub fn schema_validation() -> Option<PathBuf> {
+    shared_dir().filter(|_| xmllint_available())
 }
 
 /// Which schema to validate against.

@@ -21,7 +21,7 @@ use crate::xml::{Element, FromXml, ToXml, XmlError, XmlErrorKind, XmlReader, Xml
 
 use crate::ews::operation::Operation;
 use crate::ews::paging::{read_no_children, required_attr_value};
-use crate::ews::response::{MessageContent, ResponseMessage, read_messages, write_messages};
+use crate::ews::response::{MessageContent, ResponseMessage, response_messages_xml};
 
 /// The XML Schema instance namespace (for `xsi:type` on response ids).
 const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
@@ -290,19 +290,7 @@ impl ConvertIdResponse {
     }
 }
 
-impl ToXml for ConvertIdResponse {
-    fn to_xml(&self, w: &mut XmlWriter, name: &str) {
-        w.start(name, &[]);
-        write_messages(w, "ConvertIdResponseMessage", &self.messages);
-        w.end(name);
-    }
-}
-
-impl FromXml for ConvertIdResponse {
-    fn from_xml<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Self, XmlError> {
-        Ok(ConvertIdResponse { messages: read_messages(r, el)? })
-    }
-}
+response_messages_xml!(ConvertIdResponse, "ConvertIdResponseMessage");
 
 impl Operation for ConvertId {
     const NAME: &'static str = "ConvertId";

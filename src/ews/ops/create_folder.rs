@@ -20,7 +20,7 @@ use crate::xml::{Element, FromXml, ToXml, XmlError, XmlReader, XmlWriter};
 use crate::ews::folder::{Folder, FolderInfo, read_folders, write_folders};
 use crate::ews::ids::{BaseFolderId, read_target_folder, write_target_folder};
 use crate::ews::operation::Operation;
-use crate::ews::response::{ResponseMessage, read_messages, write_messages};
+use crate::ews::response::{ResponseMessage, response_messages_xml};
 
 /// The `CreateFolder` request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,19 +90,7 @@ impl CreateFolderResponse {
     }
 }
 
-impl ToXml for CreateFolderResponse {
-    fn to_xml(&self, w: &mut XmlWriter, name: &str) {
-        w.start(name, &[]);
-        write_messages(w, "CreateFolderResponseMessage", &self.messages);
-        w.end(name);
-    }
-}
-
-impl FromXml for CreateFolderResponse {
-    fn from_xml<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Self, XmlError> {
-        Ok(CreateFolderResponse { messages: read_messages(r, el)? })
-    }
-}
+response_messages_xml!(CreateFolderResponse, "CreateFolderResponseMessage");
 
 impl Operation for CreateFolder {
     const NAME: &'static str = "CreateFolder";

@@ -22,7 +22,7 @@ use super::schema_order::SequenceOrder;
 use crate::ews::ids::{BaseFolderId, read_target_folder, write_target_folder};
 use crate::ews::item::{Item, read_items, write_items};
 use crate::ews::operation::Operation;
-use crate::ews::response::{ResponseMessage, read_messages, write_messages};
+use crate::ews::response::{ResponseMessage, response_messages_xml};
 
 xml_enum! {
     /// Whether a message is saved, sent, or both (`MessageDispositionType`); Exchange requires it
@@ -158,19 +158,7 @@ impl CreateItemResponse {
     }
 }
 
-impl ToXml for CreateItemResponse {
-    fn to_xml(&self, w: &mut XmlWriter, name: &str) {
-        w.start(name, &[]);
-        write_messages(w, "CreateItemResponseMessage", &self.messages);
-        w.end(name);
-    }
-}
-
-impl FromXml for CreateItemResponse {
-    fn from_xml<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Self, XmlError> {
-        Ok(CreateItemResponse { messages: read_messages(r, el)? })
-    }
-}
+response_messages_xml!(CreateItemResponse, "CreateItemResponseMessage");
 
 impl Operation for CreateItem {
     const NAME: &'static str = "CreateItem";

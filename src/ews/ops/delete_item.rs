@@ -6,7 +6,7 @@ use crate::xml::{Element, FromXml, ToXml, XmlError, XmlErrorKind, XmlReader, Xml
 
 use crate::ews::ids::ItemId;
 use crate::ews::operation::Operation;
-use crate::ews::response::{ResponseMessage, read_messages, write_messages};
+use crate::ews::response::{ResponseMessage, response_messages_xml};
 
 xml_enum! {
     /// How items are deleted (`DisposalType`).
@@ -66,11 +66,7 @@ impl ToXml for DeleteItem {
                 ("AffectedTaskOccurrences", self.affected_task_occurrences.map(|s| s.as_str())),
             ],
         );
-        w.start("m:ItemIds", &[]);
-        for id in &self.item_ids {
-            id.to_xml(w, "t:ItemId");
-        }
-        w.end("m:ItemIds");
+        w.list("m:ItemIds", "t:ItemId", &self.item_ids);
         w.end(name);
     }
 }
@@ -91,12 +87,7 @@ impl FromXml for DeleteItem {
             match c.name() {
                 "ItemIds" => {
                     seen = true;
-                    while let Some(i) = r.next_child(&c)? {
-                        match i.name() {
-                            "ItemId" => req.item_ids.push(ItemId::from_xml(r, &i)?),
-                            _ => r.unknown(&i)?,
-                        }
-                    }
+                    req.item_ids = r.list(&c, "ItemId")?;
                 }
                 _ => r.unknown(&c)?,
             }
@@ -115,19 +106,7 @@ pub struct DeleteItemResponse {
     pub messages: Vec<ResponseMessage<()>>,
 }
 
-impl ToXml for DeleteItemResponse {
-    fn to_xml(&self, w: &mut XmlWriter, name: &str) {
-        w.start(name, &[]);
-        write_messages(w, "DeleteItemResponseMessage", &self.messages);
-        w.end(name);
-    }
-}
-
-impl FromXml for DeleteItemResponse {
-    fn from_xml<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Self, XmlError> {
-        Ok(DeleteItemResponse { messages: read_messages(r, el)? })
-    }
-}
+response_messages_xml!(DeleteItemResponse, "DeleteItemResponseMessage");
 
 impl Operation for DeleteItem {
     const NAME: &'static str = "DeleteItem";

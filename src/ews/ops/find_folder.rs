@@ -21,7 +21,7 @@ use crate::ews::ids::{BaseFolderId, read_folder_ids, write_folder_ids};
 use crate::ews::operation::Operation;
 use crate::ews::paging::{FindPaging, FractionalPageView, IndexedPageView, required_attr_value};
 use crate::ews::path::PropertyPath;
-use crate::ews::response::{MessageContent, ResponseMessage, read_messages, write_messages};
+use crate::ews::response::{MessageContent, ResponseMessage, response_messages_xml};
 use crate::ews::restriction::{Restriction, SearchExpression};
 use crate::ews::shape::{BaseShape, FolderShape};
 
@@ -216,19 +216,7 @@ impl FindFolderResponse {
     }
 }
 
-impl ToXml for FindFolderResponse {
-    fn to_xml(&self, w: &mut XmlWriter, name: &str) {
-        w.start(name, &[]);
-        write_messages(w, "FindFolderResponseMessage", &self.messages);
-        w.end(name);
-    }
-}
-
-impl FromXml for FindFolderResponse {
-    fn from_xml<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Self, XmlError> {
-        Ok(FindFolderResponse { messages: read_messages(r, el)? })
-    }
-}
+response_messages_xml!(FindFolderResponse, "FindFolderResponseMessage");
 
 impl Operation for FindFolder {
     const NAME: &'static str = "FindFolder";

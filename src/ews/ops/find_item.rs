@@ -27,7 +27,7 @@ use crate::ews::paging::{
     CalendarView, ContactsView, FindPaging, FractionalPageView, IndexBasePoint, IndexedPageView, required_attr_value,
 };
 use crate::ews::path::{ExtendedFieldUri, PropertyPath};
-use crate::ews::response::{MessageContent, ResponseMessage, read_messages, write_messages};
+use crate::ews::response::{MessageContent, ResponseMessage, response_messages_xml};
 use crate::ews::restriction::{Restriction, SearchExpression};
 use crate::ews::shape::{BaseShape, ItemShape};
 
@@ -669,19 +669,7 @@ impl FindItemResponse {
     }
 }
 
-impl ToXml for FindItemResponse {
-    fn to_xml(&self, w: &mut XmlWriter, name: &str) {
-        w.start(name, &[]);
-        write_messages(w, "FindItemResponseMessage", &self.messages);
-        w.end(name);
-    }
-}
-
-impl FromXml for FindItemResponse {
-    fn from_xml<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Self, XmlError> {
-        Ok(FindItemResponse { messages: read_messages(r, el)? })
-    }
-}
+response_messages_xml!(FindItemResponse, "FindItemResponseMessage");
 
 impl Operation for FindItem {
     const NAME: &'static str = "FindItem";

@@ -18,7 +18,7 @@ use crate::xml::{Element, FromXml, ToXml, XmlError, XmlReader, XmlWriter};
 use crate::ews::folder::{Folder, FolderInfo};
 use crate::ews::ids::{BaseFolderId, DistinguishedFolderName, read_folder_ids, write_folder_ids};
 use crate::ews::operation::Operation;
-use crate::ews::response::{ResponseMessage, read_messages, write_messages};
+use crate::ews::response::{ResponseMessage, response_messages_xml};
 use crate::ews::shape::{BaseShape, FolderShape};
 
 /// The `GetFolder` request.
@@ -87,19 +87,7 @@ impl GetFolderResponse {
     }
 }
 
-impl ToXml for GetFolderResponse {
-    fn to_xml(&self, w: &mut XmlWriter, name: &str) {
-        w.start(name, &[]);
-        write_messages(w, "GetFolderResponseMessage", &self.messages);
-        w.end(name);
-    }
-}
-
-impl FromXml for GetFolderResponse {
-    fn from_xml<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Self, XmlError> {
-        Ok(GetFolderResponse { messages: read_messages(r, el)? })
-    }
-}
+response_messages_xml!(GetFolderResponse, "GetFolderResponseMessage");
 
 impl Operation for GetFolder {
     const NAME: &'static str = "GetFolder";

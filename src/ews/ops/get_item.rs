@@ -17,29 +17,8 @@ use super::schema_order::SequenceOrder;
 use crate::ews::ids::ItemId;
 use crate::ews::item::{Item, read_items, write_items};
 use crate::ews::operation::Operation;
-use crate::ews::response::{MessageContent, ResponseMessage, read_messages, write_messages};
+use crate::ews::response::{MessageContent, ResponseMessage, response_messages_xml};
 use crate::ews::shape::ItemShape;
-
-/// Writes `<name>` with one `t:ItemId` per id.
-pub(super) fn write_item_ids(w: &mut XmlWriter, name: &str, ids: &[ItemId]) {
-    w.start(name, &[]);
-    for id in ids {
-        id.to_xml(w, "t:ItemId");
-    }
-    w.end(name);
-}
-
-/// Reads the `t:ItemId`s of `el` (other id kinds are unknown elements).
-pub(super) fn read_item_ids<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Vec<ItemId>, XmlError> {
-    let mut out = Vec::new();
-    while let Some(c) = r.next_child(el)? {
-        match c.name() {
-            "ItemId" => out.push(ItemId::from_xml(r, &c)?),
-            _ => r.unknown(&c)?,
-        }
-    }
-    Ok(out)
-}
 
 /// The `GetItem` request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,7 +40,7 @@ impl ToXml for GetItem {
     fn to_xml(&self, w: &mut XmlWriter, name: &str) {
         w.start(name, &[]);
         self.item_shape.to_xml(w, "m:ItemShape");
-        write_item_ids(w, "m:ItemIds", &self.item_ids);
+        w.list("m:ItemIds", "t:ItemId", &self.item_ids);
         w.end(name);
     }
 }
@@ -78,7 +57,7 @@ impl FromXml for GetItem {
                 }
                 "ItemIds" => {
                     order.check(r, &c, 1)?;
-                    ids = Some(read_item_ids(r, &c)?);
+                    ids = Some(r.list(&c, "ItemId")?);
                 }
                 _ => r.unknown(&c)?,
             }
@@ -130,19 +109,7 @@ impl GetItemResponse {
     }
 }
 
-impl ToXml for GetItemResponse {
-    fn to_xml(&self, w: &mut XmlWriter, name: &str) {
-        w.start(name, &[]);
-        write_messages(w, "GetItemResponseMessage", &self.messages);
-        w.end(name);
-    }
-}
-
-impl FromXml for GetItemResponse {
-    fn from_xml<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Self, XmlError> {
-        Ok(GetItemResponse { messages: read_messages(r, el)? })
-    }
-}
+response_messages_xml!(GetItemResponse, "GetItemResponseMessage");
 
 impl Operation for GetItem {
     const NAME: &'static str = "GetItem";

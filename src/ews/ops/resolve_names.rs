@@ -23,7 +23,7 @@ use crate::ews::ids::{BaseFolderId, read_folder_ids, write_folder_ids};
 use crate::ews::mailbox::Mailbox;
 use crate::ews::operation::Operation;
 use crate::ews::paging::{FindPaging, required_attr_value};
-use crate::ews::response::{MessageContent, ResponseMessage, read_messages, write_messages};
+use crate::ews::response::{MessageContent, ResponseMessage, response_messages_xml};
 use crate::ews::shape::BaseShape;
 
 xml_enum! {
@@ -238,19 +238,7 @@ impl ResolveNamesResponse {
     }
 }
 
-impl ToXml for ResolveNamesResponse {
-    fn to_xml(&self, w: &mut XmlWriter, name: &str) {
-        w.start(name, &[]);
-        write_messages(w, "ResolveNamesResponseMessage", &self.messages);
-        w.end(name);
-    }
-}
-
-impl FromXml for ResolveNamesResponse {
-    fn from_xml<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Self, XmlError> {
-        Ok(ResolveNamesResponse { messages: read_messages(r, el)? })
-    }
-}
+response_messages_xml!(ResolveNamesResponse, "ResolveNamesResponseMessage");
 
 impl Operation for ResolveNames {
     const NAME: &'static str = "ResolveNames";

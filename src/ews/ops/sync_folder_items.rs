@@ -20,12 +20,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::xml::{Element, FromXml, ToXml, XmlError, XmlReader, XmlWriter, xml_enum};
 
-use super::get_item::{read_item_ids, write_item_ids};
 use super::schema_order::SequenceOrder;
 use crate::ews::ids::{BaseFolderId, ItemId, read_target_folder, write_target_folder};
 use crate::ews::item::Item;
 use crate::ews::operation::Operation;
-use crate::ews::response::{MessageContent, ResponseMessage, read_messages, write_messages};
+use crate::ews::response::{MessageContent, ResponseMessage, response_messages_xml};
 use crate::ews::shape::ItemShape;
 
 xml_enum! {
@@ -163,7 +162,7 @@ impl ToXml for SyncFolderItems {
         write_target_folder(w, "m:SyncFolderId", &self.sync_folder_id);
         w.opt_value("m:SyncState", &self.sync_state);
         if !self.ignore.is_empty() {
-            write_item_ids(w, "m:Ignore", &self.ignore);
+            w.list("m:Ignore", "t:ItemId", &self.ignore);
         }
         w.text_element("m:MaxChangesReturned", &self.max_changes_returned.to_string());
         w.opt_value("m:SyncScope", &self.sync_scope);
@@ -207,7 +206,7 @@ impl FromXml for SyncFolderItems {
                 }
                 "Ignore" => {
                     order.check(r, &c, 3)?;
-                    ignore = read_item_ids(r, &c)?;
+                    ignore = r.list(&c, "ItemId")?;
                 }
                 "MaxChangesReturned" => {
                     order.check(r, &c, 4)?;
@@ -391,19 +390,7 @@ pub struct SyncFolderItemsResponse {
     pub messages: Vec<ResponseMessage<SyncFolderItemsContent>>,
 }
 
-impl ToXml for SyncFolderItemsResponse {
-    fn to_xml(&self, w: &mut XmlWriter, name: &str) {
-        w.start(name, &[]);
-        write_messages(w, "SyncFolderItemsResponseMessage", &self.messages);
-        w.end(name);
-    }
-}
-
-impl FromXml for SyncFolderItemsResponse {
-    fn from_xml<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Self, XmlError> {
-        Ok(SyncFolderItemsResponse { messages: read_messages(r, el)? })
-    }
-}
+response_messages_xml!(SyncFolderItemsResponse, "SyncFolderItemsResponseMessage");
 
 impl Operation for SyncFolderItems {
     const NAME: &'static str = "SyncFolderItems";

@@ -33,7 +33,7 @@ use crate::ews::ids::{BaseFolderId, ItemId, read_target_folder, write_target_fol
 use crate::ews::item::{Item, read_items, write_items};
 use crate::ews::operation::Operation;
 use crate::ews::path::PropertyPath;
-use crate::ews::response::{MessageContent, ResponseMessage, read_messages, write_messages};
+use crate::ews::response::{MessageContent, ResponseMessage, response_messages_xml};
 
 xml_enum! {
     /// What happens when the item changed since its change key was read (`ConflictResolutionType`).
@@ -402,19 +402,7 @@ impl UpdateItemResponse {
     }
 }
 
-impl ToXml for UpdateItemResponse {
-    fn to_xml(&self, w: &mut XmlWriter, name: &str) {
-        w.start(name, &[]);
-        write_messages(w, "UpdateItemResponseMessage", &self.messages);
-        w.end(name);
-    }
-}
-
-impl FromXml for UpdateItemResponse {
-    fn from_xml<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Self, XmlError> {
-        Ok(UpdateItemResponse { messages: read_messages(r, el)? })
-    }
-}
+response_messages_xml!(UpdateItemResponse, "UpdateItemResponseMessage");
 
 impl Operation for UpdateItem {
     const NAME: &'static str = "UpdateItem";

@@ -1,9 +1,7 @@
 //! Strategies for calendar items: recurrence, attendees, occurrences, time zones. Values are
 //! schema-valid: non-empty day lists, intervals and counts of at least 1, days of the month 1–31,
-//! calendar items carry calendar patterns only.
-//!
-//! [`Level`] picks which schema the values must satisfy: [`Level::Exchange2010Sp2`] leaves out the
-//! fields and enum values added after Exchange 2010 SP2.
+//! calendar items carry calendar patterns only. Values use every field and enum value of the current
+//! schema; tests for Exchange 2010 SP2 pass them through `CalendarItem::retain_supported`.
 
 use chrono::NaiveTime;
 use proptest::collection::vec;
@@ -15,15 +13,6 @@ use exsync::ews::*;
 
 use super::base::*;
 
-/// Which schema generated values must be valid against.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Level {
-    /// The current schema: every field and enum value.
-    Current,
-    /// Exchange 2010 SP2: nothing newer.
-    Exchange2010Sp2,
-}
-
 fn interval() -> impl Strategy<Value = u32> {
     prop_oneof![8 => 1u32..=12, 1 => 13u32..=999, 1 => Just(i32::MAX as u32)]
 }
@@ -33,7 +22,7 @@ fn day_of_week() -> impl Strategy<Value = DayOfWeek> {
 }
 
 /// A pattern valid in a calendar item (`RecurrenceType`).
-pub fn calendar_pattern() -> impl Strategy<Value = RecurrencePattern> {
+pub fn calendar_pattern() -> BoxedStrategy<RecurrencePattern> {
     prop_oneof![
         (day_of_week(), select(DayOfWeekIndex::ALL), select(Month::ALL)).prop_map(|(d, i, m)| {
             RecurrencePattern::RelativeYearly { days_of_week: d, day_of_week_index: i, month: m }
@@ -50,6 +39,7 @@ pub fn calendar_pattern() -> impl Strategy<Value = RecurrencePattern> {
         }),
         interval().prop_map(|interval| RecurrencePattern::Daily { interval }),
     ]
+    .boxed()
 }
 
 /// Any pattern, the task-only regenerating ones included (`TaskRecurrenceType`).
@@ -63,7 +53,7 @@ pub fn task_pattern() -> impl Strategy<Value = RecurrencePattern> {
     ]
 }
 
-pub fn recurrence_range() -> impl Strategy<Value = RecurrenceRange> {
+pub fn recurrence_range() -> BoxedStrategy<RecurrenceRange> {
     prop_oneof![
         ews_date().prop_map(|start_date| RecurrenceRange::NoEnd { start_date }),
         (ews_date(), ews_date()).prop_map(|(start_date, end_date)| RecurrenceRange::EndDate { start_date, end_date }),
@@ -72,11 +62,12 @@ pub fn recurrence_range() -> impl Strategy<Value = RecurrenceRange> {
             number_of_occurrences
         }),
     ]
+    .boxed()
 }
 
 /// A calendar item's recurrence.
-pub fn recurrence() -> impl Strategy<Value = Recurrence> {
-    (calendar_pattern(), recurrence_range()).prop_map(|(pattern, range)| Recurrence { pattern, range })
+pub fn recurrence() -> BoxedStrategy<Recurrence> {
+    (calendar_pattern(), recurrence_range()).prop_map(|(pattern, range)| Recurrence { pattern, range }).boxed()
 }
 
 /// A task's recurrence (any pattern).
@@ -84,46 +75,29 @@ pub fn task_recurrence() -> impl Strategy<Value = Recurrence> {
     (task_pattern(), recurrence_range()).prop_map(|(pattern, range)| Recurrence { pattern, range })
 }
 
-/// A mailbox valid at `level`.
-pub fn mailbox_for(level: Level) -> impl Strategy<Value = Mailbox> {
-    (mailbox(), option::of(text())).prop_map(move |(mut m, original)| {
-        match level {
-            Level::Current => m.original_display_name = original,
-            Level::Exchange2010Sp2 => {
-                if matches!(m.mailbox_type, Some(MailboxType::GroupMailbox | MailboxType::ImplicitContact)) {
-                    m.mailbox_type = Some(MailboxType::Mailbox);
-                }
-            }
-        }
-        m
-    })
-}
-
-/// An attendee valid at `level`.
-pub fn attendee_for(level: Level) -> impl Strategy<Value = Attendee> {
-    let proposed = match level {
-        Level::Current => (option::of(date_time()), option::of(date_time())).boxed(),
-        Level::Exchange2010Sp2 => Just((None, None)).boxed(),
-    };
-    (mailbox_for(level), option::of(select(ResponseType::ALL)), option::of(date_time()), proposed).prop_map(
-        |(mailbox, response_type, last_response_time, (proposed_start, proposed_end))| Attendee {
+/// An attendee (proposed times included).
+pub fn attendee() -> BoxedStrategy<Attendee> {
+    (
+        mailbox(),
+        option::of(select(ResponseType::ALL)),
+        option::of(date_time()),
+        option::of(date_time()),
+        option::of(date_time()),
+    )
+        .prop_map(|(mailbox, response_type, last_response_time, proposed_start, proposed_end)| Attendee {
             mailbox,
             response_type,
             last_response_time,
             proposed_start,
             proposed_end,
-        },
-    )
+        })
+        .boxed()
 }
 
-/// An attendee (current schema).
-pub fn attendee() -> impl Strategy<Value = Attendee> {
-    attendee_for(Level::Current)
-}
-
-pub fn occurrence_info() -> impl Strategy<Value = OccurrenceInfo> {
+pub fn occurrence_info() -> BoxedStrategy<OccurrenceInfo> {
     (item_id(), date_time(), date_time(), date_time())
         .prop_map(|(item_id, start, end, original_start)| OccurrenceInfo { item_id, start, end, original_start })
+        .boxed()
 }
 
 pub fn deleted_occurrence() -> impl Strategy<Value = DeletedOccurrence> {
@@ -153,7 +127,7 @@ fn time_change() -> impl Strategy<Value = TimeChange> {
 }
 
 /// An Exchange 2007 time zone: a name, optionally with its offsets and daylight-saving rules.
-pub fn meeting_time_zone() -> impl Strategy<Value = MeetingTimeZone> {
+pub fn meeting_time_zone() -> BoxedStrategy<MeetingTimeZone> {
     let rules =
         (quarter_hours(14), option::of((time_change(), time_change()))).prop_map(|(base_offset, ds)| TimeZoneRules {
             base_offset,
@@ -161,6 +135,7 @@ pub fn meeting_time_zone() -> impl Strategy<Value = MeetingTimeZone> {
         });
     (option::of(text()), option::of(rules))
         .prop_map(|(time_zone_name, rules)| MeetingTimeZone { time_zone_name, rules })
+        .boxed()
 }
 
 fn windows_zone_id() -> impl Strategy<Value = String> {
@@ -173,15 +148,12 @@ fn windows_zone_id() -> impl Strategy<Value = String> {
     ]
 }
 
-pub fn time_zone_definition() -> impl Strategy<Value = TimeZoneDefinition> {
-    (option::of(windows_zone_id()), option::of(text())).prop_map(|(id, name)| TimeZoneDefinition { id, name })
+pub fn time_zone_definition() -> BoxedStrategy<TimeZoneDefinition> {
+    (option::of(windows_zone_id()), option::of(text())).prop_map(|(id, name)| TimeZoneDefinition { id, name }).boxed()
 }
 
-fn free_busy(level: Level) -> impl Strategy<Value = LegacyFreeBusy> {
-    select(LegacyFreeBusy::ALL).prop_map(move |f| match (level, f) {
-        (Level::Exchange2010Sp2, LegacyFreeBusy::WorkingElsewhere) => LegacyFreeBusy::Busy,
-        (_, f) => f,
-    })
+fn free_busy() -> impl Strategy<Value = LegacyFreeBusy> {
+    select(LegacyFreeBusy::ALL)
 }
 
 fn url() -> impl Strategy<Value = String> {
@@ -192,46 +164,25 @@ fn duration_text() -> impl Strategy<Value = String> {
     prop_oneof![(1u32..600).prop_map(|m| format!("PT{m}M")), (1u32..48).prop_map(|h| format!("PT{h}H"))]
 }
 
-/// Makes item fields valid at `level`: `Body/@IsTruncated` and the `Sharing` property set are newer
-/// than Exchange 2010 SP2.
-fn fit_base(b: &mut ItemBase, level: Level) {
-    if level == Level::Current {
-        return;
-    }
-    if let Some(body) = &mut b.body {
-        body.is_truncated = None;
-    }
-    for p in &mut b.extended_properties {
-        let set = match &mut p.field.key {
-            PropertyKey::Name(s, _) | PropertyKey::Id(s, _) => s,
-            PropertyKey::Tag(_) => continue,
-        };
-        if *set == PropertySet::Distinguished(DistinguishedPropertySet::Sharing) {
-            *set = PropertySet::Distinguished(DistinguishedPropertySet::Common);
-        }
-    }
-}
-
-/// The item fields of a calendar item valid at `level`.
-fn calendar_item_base(level: Level) -> impl Strategy<Value = ItemBase> {
-    (item_base(), any::<bool>()).prop_map(move |(mut b, appointment)| {
+/// The item fields of a calendar item.
+fn calendar_item_base() -> impl Strategy<Value = ItemBase> {
+    (item_base(), any::<bool>()).prop_map(|(mut b, appointment)| {
         if appointment {
             b.item_class = Some("IPM.Appointment".to_owned());
         }
-        fit_base(&mut b, level);
         b
     })
 }
 
 /// A conflicting or adjacent meeting as GetItem returns it: a few fields of another calendar item,
 /// or an item of another kind (from the base strategies).
-fn nested_item(level: Level) -> impl Strategy<Value = Item> {
+fn nested_item() -> BoxedStrategy<Item> {
     let calendar = (
         option::of(item_id()),
         option::of(text()),
         option::of(date_time()),
         option::of(date_time()),
-        option::of(free_busy(level)),
+        option::of(free_busy()),
         option::of(text()),
     )
         .prop_map(|(item_id, subject, start, end, fb, location)| {
@@ -244,46 +195,14 @@ fn nested_item(level: Level) -> impl Strategy<Value = Item> {
                 ..CalendarItem::default()
             }))
         });
-    let other = item().prop_map(move |mut i| {
-        fit_base(i.base_mut(), level);
-        i
-    });
-    prop_oneof![3 => calendar, 1 => other]
+    prop_oneof![3 => calendar, 1 => other_item()].boxed()
 }
 
-type NewerFields = (
-    Option<EwsDateTime>,
-    Option<EwsDateTime>,
-    Option<String>,
-    Option<String>,
-    Option<LegacyFreeBusy>,
-    Option<String>,
-    Option<bool>,
-    Option<bool>,
-);
-
-fn newer_fields(level: Level) -> BoxedStrategy<NewerFields> {
-    match level {
-        Level::Current => (
-            option::of(date_time()),
-            option::of(date_time()),
-            option::of(windows_zone_id()),
-            option::of(windows_zone_id()),
-            option::of(free_busy(level)),
-            option::of(url()),
-            option::of(any::<bool>()),
-            option::of(any::<bool>()),
-        )
-            .boxed(),
-        Level::Exchange2010Sp2 => Just((None, None, None, None, None, None, None, None)).boxed(),
-    }
-}
-
-/// A calendar item valid at `level`: a single item, an occurrence or a recurring master, with any
-/// mix of the optional fields.
-pub fn calendar_item_for(level: Level) -> BoxedStrategy<CalendarItem> {
+/// A calendar item valid against the current schema: a single item, an occurrence or a recurring
+/// master, with any mix of the optional fields.
+pub fn calendar_item() -> BoxedStrategy<CalendarItem> {
     let ical_and_times = (
-        calendar_item_base(level),
+        calendar_item_base(),
         option::of(word()),
         option::of(date_time()),
         option::of(date_time()),
@@ -291,7 +210,7 @@ pub fn calendar_item_for(level: Level) -> BoxedStrategy<CalendarItem> {
         option::of(date_time()),
         option::of(date_time()),
         option::of(any::<bool>()),
-        option::of(free_busy(level)),
+        option::of(free_busy()),
         option::of(text()),
     )
         .boxed();
@@ -304,17 +223,17 @@ pub fn calendar_item_for(level: Level) -> BoxedStrategy<CalendarItem> {
         option::of(any::<bool>()),
         option::of(select(CalendarItemType::ALL)),
         option::of(select(ResponseType::ALL)),
-        option::of(mailbox_for(level)),
+        option::of(mailbox()),
     )
         .boxed();
     let people = (
-        vec(attendee_for(level), 0..3),
-        vec(attendee_for(level), 0..3),
-        vec(attendee_for(level), 0..2),
+        vec(attendee(), 0..3),
+        vec(attendee(), 0..3),
+        vec(attendee(), 0..2),
         option::of(0i32..20),
         option::of(any::<i32>()),
-        vec(nested_item(level), 0..3),
-        vec(nested_item(level), 0..2),
+        vec(nested_item(), 0..3),
+        vec(nested_item(), 0..2),
         option::of(duration_text()),
         option::of(text()),
     )
@@ -339,7 +258,16 @@ pub fn calendar_item_for(level: Level) -> BoxedStrategy<CalendarItem> {
         option::of(any::<bool>()),
         option::of(url()),
         option::of(url()),
-        newer_fields(level),
+        (
+            option::of(date_time()),
+            option::of(date_time()),
+            option::of(windows_zone_id()),
+            option::of(windows_zone_id()),
+            option::of(free_busy()),
+            option::of(url()),
+            option::of(any::<bool>()),
+            option::of(any::<bool>()),
+        ),
     )
         .boxed();
     (ical_and_times, flags, people, series, online)
@@ -398,14 +326,4 @@ pub fn calendar_item_for(level: Level) -> BoxedStrategy<CalendarItem> {
             do_not_forward_meeting: e.5.7,
         })
         .boxed()
-}
-
-/// A calendar item valid against the current schema.
-pub fn calendar_item() -> impl Strategy<Value = CalendarItem> {
-    calendar_item_for(Level::Current)
-}
-
-/// A calendar item valid against the Exchange 2010 SP2 schema.
-pub fn calendar_item_2010() -> impl Strategy<Value = CalendarItem> {
-    calendar_item_for(Level::Exchange2010Sp2)
 }

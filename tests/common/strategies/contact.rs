@@ -37,7 +37,7 @@ where
         .prop_flat_map(move |ks| ks.into_iter().map(&value).collect::<Vec<_>>())
 }
 
-pub fn email_addresses() -> impl Strategy<Value = Vec<EmailAddress>> {
+pub fn email_addresses() -> BoxedStrategy<Vec<EmailAddress>> {
     dictionary(EmailAddressKey::ALL, |key| {
         (
             prop_oneof![smtp(), smtp().prop_map(|s| format!("SMTP:{s}")), text()],
@@ -53,6 +53,7 @@ pub fn email_addresses() -> impl Strategy<Value = Vec<EmailAddress>> {
                 mailbox_type,
             })
     })
+    .boxed()
 }
 
 pub fn phone_numbers() -> impl Strategy<Value = Vec<PhoneNumber>> {
@@ -65,7 +66,7 @@ pub fn im_addresses() -> impl Strategy<Value = Vec<ImAddress>> {
     })
 }
 
-pub fn physical_addresses() -> impl Strategy<Value = Vec<PhysicalAddress>> {
+pub fn physical_addresses() -> BoxedStrategy<Vec<PhysicalAddress>> {
     dictionary(PhysicalAddressKey::ALL, |key| {
         (option::of(text()), option::of(text()), option::of(text()), option::of(text()), option::of("[0-9A-Z -]{0,10}"))
             .prop_map(move |(street, city, state, country_or_region, postal_code)| PhysicalAddress {
@@ -77,9 +78,10 @@ pub fn physical_addresses() -> impl Strategy<Value = Vec<PhysicalAddress>> {
                 postal_code,
             })
     })
+    .boxed()
 }
 
-pub fn complete_name() -> impl Strategy<Value = CompleteName> {
+pub fn complete_name() -> BoxedStrategy<CompleteName> {
     (
         (option::of(text()), option::of(text()), option::of(text()), option::of(text()), option::of(text())),
         (option::of(text()), option::of(text()), option::of(text()), option::of(text()), option::of(text())),
@@ -96,6 +98,7 @@ pub fn complete_name() -> impl Strategy<Value = CompleteName> {
             yomi_first_name: b.3,
             yomi_last_name: b.4,
         })
+        .boxed()
 }
 
 /// Any contact, every field exercised (read-only and directory fields included, as a server sends

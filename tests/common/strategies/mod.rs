@@ -4,5 +4,7 @@
 pub mod base;
 pub mod calendar;
 pub mod contact;
+pub mod envelope;
 pub mod ops_folders;
 pub mod ops_items;
+pub mod shapes;
