@@ -1,15 +1,32 @@
-//! The transport layer's pure parts: who signs in ([`UserName`], [`Secret`], [`Credentials`]), when
-//! to retry and how many requests to run at once ([`retry`]), which request version each endpoint
-//! accepts ([`version`]), and how the wire trace names and redacts what it writes ([`trace`]).
+//! The transport layer: who signs in ([`UserName`], [`Secret`], [`Credentials`]), when to retry and
+//! how many requests to run at once ([`retry`]), which request version each endpoint accepts
+//! ([`version`]), how the wire trace names and redacts what it writes ([`trace`]) — the pure parts —
+//! and the I/O driver over them: [`EwsClient`] ([`client`]) on the HTTP layer ([`http`], [`pool`],
+//! [`tls`]) with authentication ([`oauth`]), server affinity ([`cookies`]) and the wire-trace writer
+//! ([`wire_trace`]).
 //!
-//! None of it performs I/O: the HTTP driver (reqwest, TLS, NTLM, OAuth token requests) feeds these
-//! state machines what happened and does what they decide.
+//! The driver uses hyper 1's client connection API (`hyper::client::conn::http1`) over tokio
+//! `TcpStream` and tokio-rustls, with its own small connection pool, instead of reqwest: NTLM's
+//! three-step handshake must stay on one TCP connection and an NTLM-authenticated connection must
+//! be reused, which a hidden pool cannot guarantee. Each pooled connection carries its
+//! authentication state (see [`pool`]).
 
+mod auth;
+pub mod client;
+pub mod cookies;
 pub mod credentials;
+pub mod error;
+pub mod exchange_operation;
+mod gate;
+pub mod http;
+pub mod oauth;
+pub mod pool;
 pub mod retry;
+pub mod tls;
 pub mod trace;
 pub mod user_name;
 pub mod version;
+pub mod wire_trace;
 
 pub use credentials::{
     BearerToken, BearerTokenProvider, Credentials, EWS_DEFAULT_SCOPE, OAuthAuthority, Secret, TokenFuture,
@@ -22,3 +39,8 @@ pub use retry::{
 pub use trace::TraceError;
 pub use user_name::{NamePart, UserName, UserNameError, UserNameFormat};
 pub use version::{VersionError, VersionNegotiator};
+pub use client::{EwsClient, EwsClientConfig, EwsReply};
+pub use error::{CallContext, TransportError};
+pub use exchange_operation::ExchangeOperation;
+pub use http::{HttpOptions, HttpTransport};
+pub use tls::TlsOptions;
