@@ -7,6 +7,7 @@ use std::process::Command;
 
 use exsync::ews::namespaces;
 
+pub mod canned_server;
 pub mod checks;
 pub mod strategies;
 
