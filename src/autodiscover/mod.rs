@@ -4,14 +4,19 @@
 //! - [`soap`]: SOAP autodiscover's `GetUserSettings` (`autodiscover.svc`), both ways.
 //! - [`plan`]: a sans-IO state machine that decides which URL to try next, vets every redirect
 //!   (credentials only over HTTPS, only to trusted hosts, never to `autodiscover.<public suffix>`),
-//!   records every attempt for the setup analyzer, and a result cache with a time to live.
-//!
-//! The HTTP driver (not here: it needs the network) performs each [`plan::Attempt`] and feeds the
-//! parsed [`plan::Outcome`] back.
+//!   records every attempt for the setup analyzer, and a result cache with a time to live;
+//! - [`driver`]: [`AutodiscoverClient`] performs each [`plan::Attempt`] over the transport's HTTP
+//!   layer and feeds the parsed [`plan::Outcome`] back;
+//! - [`srv`]: DNS SRV lookups (`_autodiscover._tcp`) behind the [`SrvResolver`] trait.
 
+pub mod driver;
 pub mod plan;
 pub mod pox;
 pub mod soap;
+pub mod srv;
+
+pub use driver::{AutodiscoverClient, AutodiscoverReport};
+pub use srv::{SrvError, SrvResolver, SystemResolver};
 
 pub use plan::{
     ApprovedHosts, Attempt, AttemptKind, AttemptRecord, AttemptResult, AutodiscoverCache, AutodiscoverConfig,

@@ -11,7 +11,7 @@
 //! be reused, which a hidden pool cannot guarantee. Each pooled connection carries its
 //! authentication state (see [`pool`]).
 
-mod auth;
+pub(crate) mod auth;
 pub mod client;
 pub mod cookies;
 pub mod credentials;
