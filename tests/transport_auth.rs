@@ -36,7 +36,12 @@ fn op() -> GetFolder {
 }
 
 fn token_json(token: &str, expires_in: u64) -> Canned {
-    Canned::json(200, format!(r#"{{"token_type":"Bearer","expires_in":{expires_in},"ext_expires_in":3599,"access_token":"{token}"}}"#))
+    Canned::json(
+        200,
+        format!(
+            r#"{{"token_type":"Bearer","expires_in":{expires_in},"ext_expires_in":3599,"access_token":"{token}"}}"#
+        ),
+    )
 }
 
 /// A server acting as both the token endpoint (`/contoso-tenant/oauth2/v2.0/token`) and EWS.
@@ -213,8 +218,9 @@ async fn certificate_credentials_send_a_signed_assertion() {
 #[test]
 fn a_tampered_assertion_fails_verification() {
     let key = rsa_key_from_pem(&Secret::new(KEY_PEM)).unwrap();
-    let jwt = client_assertion(&key, &x5t_from_thumbprint(THUMBPRINT).unwrap(), "app", "https://aud", SystemTime::now())
-        .unwrap();
+    let jwt =
+        client_assertion(&key, &x5t_from_thumbprint(THUMBPRINT).unwrap(), "app", "https://aud", SystemTime::now())
+            .unwrap();
     check_assertion(&jwt, "https://aud", "app");
     let mut parts: Vec<String> = jwt.split('.').map(str::to_owned).collect();
     let mut claims = decode_json(&parts[1]);

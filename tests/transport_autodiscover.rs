@@ -8,7 +8,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::canned_server::{Canned, CannedServer, Recorded, TestPki};
-use exsync::autodiscover::plan::{AttemptKind, AttemptResult, AutodiscoverProtocol, RefusalReason, SrvRecord, TargetSource};
+use exsync::autodiscover::plan::{
+    AttemptKind, AttemptResult, AutodiscoverProtocol, RefusalReason, SrvRecord, TargetSource,
+};
 use exsync::autodiscover::srv::{SrvError, SrvFuture, SrvResolver};
 use exsync::autodiscover::{AutodiscoverClient, AutodiscoverConfig, AutodiscoverError, DenyAll};
 use exsync::transport::{Credentials, HttpOptions, Secret, UserName};
@@ -80,7 +82,11 @@ impl SrvResolver for FakeResolver {
         self.asked.lock().unwrap().push(name.to_owned());
         let records = self.records.clone();
         Box::pin(async move {
-            if records.is_empty() { Err(SrvError::Timeout { name: "x".into(), timeout: Duration::ZERO }) } else { Ok(records) }
+            if records.is_empty() {
+                Err(SrvError::Timeout { name: "x".into(), timeout: Duration::ZERO })
+            } else {
+                Ok(records)
+            }
         })
     }
 }
@@ -192,7 +198,10 @@ async fn redirect_probe_without_credentials_then_pox() {
     .await;
     let c = client(&w, AutodiscoverConfig::default(), Arc::default());
     let report = c.discover("alice@contoso.com", DenyAll).await.unwrap();
-    assert_eq!(report.result.unwrap().endpoint.as_str(), "https://autodiscover-s.contoso.com/autodiscover/autodiscover.xml");
+    assert_eq!(
+        report.result.unwrap().endpoint.as_str(),
+        "https://autodiscover-s.contoso.com/autodiscover/autodiscover.xml"
+    );
     let probe = &w.http.requests()[0];
     assert_eq!((probe.method.as_str(), probe.path.as_str()), ("GET", "/autodiscover/autodiscover.xml"));
     assert_eq!(probe.header("authorization"), None, "the plain-HTTP probe carries no credentials");
@@ -224,10 +233,14 @@ async fn untrusted_and_plain_http_redirects_are_refused_then_srv_finds_it() {
     let report = c.discover("alice@contoso.com", DenyAll).await.unwrap();
     assert_eq!(report.result.unwrap().ews_url.as_str(), "https://mail.contoso.com/EWS/Exchange.asmx");
     assert_eq!(*resolver.asked.lock().unwrap(), ["_autodiscover._tcp.contoso.com"]);
-    let reasons: Vec<(TargetSource, RefusalReason)> = report.refusals.iter().map(|r| (r.source, r.reason.clone())).collect();
+    let reasons: Vec<(TargetSource, RefusalReason)> =
+        report.refusals.iter().map(|r| (r.source, r.reason.clone())).collect();
     assert_eq!(
         reasons,
-        [(TargetSource::RedirectUrl, RefusalReason::NotHttps), (TargetSource::RedirectProbe, RefusalReason::UntrustedHost)]
+        [
+            (TargetSource::RedirectUrl, RefusalReason::NotHttps),
+            (TargetSource::RedirectProbe, RefusalReason::UntrustedHost)
+        ]
     );
     assert!(requests_to(&w, "autodiscover.fabrikam.net").is_empty(), "no request went to the untrusted host");
     assert_eq!(w.http.requests().len(), 1, "only the probe used plain HTTP");
@@ -238,8 +251,7 @@ async fn nothing_found_reports_every_attempt_and_the_401() {
     let w = world(Arc::new(|_, _| Canned::status(401)), Canned::status(404)).await;
     let dir = std::env::temp_dir().join(format!("exsync-ad-trace-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let mut config = AutodiscoverConfig::default();
-    config.srv_lookup = true;
+    let config = AutodiscoverConfig::default();
     let c = {
         let mut http = HttpOptions::default();
         http.tls.extra_ca_pem.push(w.ca_pem.clone());
@@ -248,7 +260,8 @@ async fn nothing_found_reports_every_attempt_and_the_401() {
             http.resolve.insert(format!("{host}:443"), w.https.addr);
         }
         http.resolve.insert("autodiscover.contoso.com:80".into(), w.http.addr);
-        let creds = Credentials::Basic { user: UserName::parse("svc@contoso.com").unwrap(), password: Secret::new("pw") };
+        let creds =
+            Credentials::Basic { user: UserName::parse("svc@contoso.com").unwrap(), password: Secret::new("pw") };
         AutodiscoverClient::new(&creds, config, http, Arc::new(FakeResolver::default())).unwrap()
     };
     let report = c.discover("alice@contoso.com", DenyAll).await.unwrap();

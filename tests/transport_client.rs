@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 
 use common::canned_server::{Canned, CannedServer, Recorded};
 use exsync::ews::{
-    ContactsFolder, CreateItem, DistinguishedFolderName, Folder, FolderInfo, GetFolder, GetFolderResponse, Item,
-    ItemInfoContent, MessageXml, MessageXmlEntry, Request, Response, ResponseBody, ResponseCode, ResponseMessage,
-    ResponseStatus, ServerVersionInfo, SoapFault, Contact, BaseFolderId,
+    BaseFolderId, Contact, ContactsFolder, CreateItem, DistinguishedFolderName, Folder, FolderInfo, GetFolder,
+    GetFolderResponse, Item, ItemInfoContent, MessageXml, MessageXmlEntry, Request, Response, ResponseBody,
+    ResponseCode, ResponseMessage, ResponseStatus, ServerVersionInfo, SoapFault,
 };
 use exsync::transport::{
     ConcurrencyLimits, Credentials, EwsClient, EwsClientConfig, NetworkFailure, RetryError, RetryPolicy, Secret,
@@ -50,9 +50,13 @@ fn server_version() -> ServerVersionInfo {
 
 fn folder_ok() -> String {
     let folder = Folder::Contacts(ContactsFolder::default());
-    let msg = ResponseMessage { status: ResponseStatus::success(), content: FolderInfo { folders: Some(vec![folder]) } };
-    Response { server_version: Some(server_version()), body: ResponseBody::Message(GetFolderResponse { messages: vec![msg] }) }
-        .to_xml_string("GetFolderResponse")
+    let msg =
+        ResponseMessage { status: ResponseStatus::success(), content: FolderInfo { folders: Some(vec![folder]) } };
+    Response {
+        server_version: Some(server_version()),
+        body: ResponseBody::Message(GetFolderResponse { messages: vec![msg] }),
+    }
+    .to_xml_string("GetFolderResponse")
 }
 
 fn back_off(ms: u64) -> MessageXml {
@@ -68,15 +72,19 @@ fn back_off(ms: u64) -> MessageXml {
 
 fn fault(code: ResponseCode, back_off_ms: Option<u64>) -> String {
     let f = SoapFault::ews(code, "The server cannot service this request right now.", back_off_ms.map(back_off));
-    Response::<GetFolderResponse> { server_version: None, body: ResponseBody::Fault(f) }.to_xml_string("GetFolderResponse")
+    Response::<GetFolderResponse> { server_version: None, body: ResponseBody::Fault(f) }
+        .to_xml_string("GetFolderResponse")
 }
 
 fn folder_error(code: ResponseCode, back_off_ms: Option<u64>) -> String {
     let mut status = ResponseStatus::error(code, "refused");
     status.message_xml = back_off_ms.map(back_off);
     let msg = ResponseMessage { status, content: FolderInfo { folders: None } };
-    Response { server_version: Some(server_version()), body: ResponseBody::Message(GetFolderResponse { messages: vec![msg] }) }
-        .to_xml_string("GetFolderResponse")
+    Response {
+        server_version: Some(server_version()),
+        body: ResponseBody::Message(GetFolderResponse { messages: vec![msg] }),
+    }
+    .to_xml_string("GetFolderResponse")
 }
 
 fn get_folder() -> GetFolder {
@@ -92,8 +100,11 @@ fn create_contact() -> CreateItem {
 
 fn create_ok() -> String {
     let msg = ResponseMessage { status: ResponseStatus::success(), content: ItemInfoContent { items: vec![] } };
-    Response { server_version: Some(server_version()), body: ResponseBody::Message(exsync::ews::CreateItemResponse { messages: vec![msg] }) }
-        .to_xml_string("CreateItemResponse")
+    Response {
+        server_version: Some(server_version()),
+        body: ResponseBody::Message(exsync::ews::CreateItemResponse { messages: vec![msg] }),
+    }
+    .to_xml_string("CreateItemResponse")
 }
 
 fn version_of(r: &Recorded) -> String {
@@ -176,7 +187,8 @@ async fn version_steps_down_and_is_remembered() {
 #[tokio::test]
 async fn version_ladder_exhausted_is_a_clear_error() {
     let server =
-        CannedServer::script(vec![Canned::status_xml(500, fault(ResponseCode::ErrorIncorrectSchemaVersion, None))]).await;
+        CannedServer::script(vec![Canned::status_xml(500, fault(ResponseCode::ErrorIncorrectSchemaVersion, None))])
+            .await;
     let client = EwsClient::new(config(&server, basic())).unwrap();
     let err = client.call("alice@contoso.com", get_folder()).await.unwrap_err();
     assert!(matches!(err, TransportError::Version { .. }), "{err}");
@@ -223,7 +235,8 @@ async fn http_503_and_429_honour_retry_after() {
 
 #[tokio::test]
 async fn a_back_off_past_the_budget_gives_up_at_once() {
-    let server = CannedServer::script(vec![Canned::status_xml(500, fault(ResponseCode::ErrorServerBusy, Some(60_000)))]).await;
+    let server =
+        CannedServer::script(vec![Canned::status_xml(500, fault(ResponseCode::ErrorServerBusy, Some(60_000)))]).await;
     let client = EwsClient::new(config(&server, basic())).unwrap();
     let err = client.call("alice@contoso.com", get_folder()).await.unwrap_err();
     match &err {
@@ -271,8 +284,11 @@ async fn a_create_refused_for_load_is_sent_again() {
         let mut status = ResponseStatus::error(ResponseCode::ErrorServerBusy, "busy");
         status.message_xml = Some(back_off(1));
         let msg = ResponseMessage { status, content: ItemInfoContent { items: vec![] } };
-        Response { server_version: None, body: ResponseBody::Message(exsync::ews::CreateItemResponse { messages: vec![msg] }) }
-            .to_xml_string("CreateItemResponse")
+        Response {
+            server_version: None,
+            body: ResponseBody::Message(exsync::ews::CreateItemResponse { messages: vec![msg] }),
+        }
+        .to_xml_string("CreateItemResponse")
     };
     let server = CannedServer::script(vec![Canned::xml(busy), Canned::xml(create_ok())]).await;
     let client = EwsClient::new(config(&server, basic())).unwrap();
@@ -281,7 +297,8 @@ async fn a_create_refused_for_load_is_sent_again() {
 
 #[tokio::test]
 async fn timed_out_response_is_ambiguous_for_a_create() {
-    let server = CannedServer::script(vec![Canned::Delay(Duration::from_secs(5), Box::new(Canned::xml(create_ok())))]).await;
+    let server =
+        CannedServer::script(vec![Canned::Delay(Duration::from_secs(5), Box::new(Canned::xml(create_ok())))]).await;
     let mut cfg = config(&server, basic());
     cfg.http.response_timeout = Duration::from_millis(100);
     let client = EwsClient::new(cfg).unwrap();
@@ -297,7 +314,12 @@ async fn refused_connections_are_retried_then_reported() {
     };
     let mut cfg = EwsClientConfig::new(format!("http://127.0.0.1:{port}/EWS/Exchange.asmx").parse().unwrap(), basic());
     cfg.http.allow_insecure_loopback = true;
-    cfg.retry = RetryPolicy { budget: Duration::from_secs(2), max_attempts: 3, base_delay: Duration::from_millis(1), max_delay: Duration::from_millis(2) };
+    cfg.retry = RetryPolicy {
+        budget: Duration::from_secs(2),
+        max_attempts: 3,
+        base_delay: Duration::from_millis(1),
+        max_delay: Duration::from_millis(2),
+    };
     let client = EwsClient::new(cfg).unwrap();
     let err = client.call("alice@contoso.com", create_contact()).await.unwrap_err();
     match err {
@@ -308,7 +330,8 @@ async fn refused_connections_are_retried_then_reported() {
 
 #[tokio::test]
 async fn basic_401_is_unauthorized_without_retry_or_secret() {
-    let server = CannedServer::script(vec![Canned::status(401).with_header("www-authenticate", "Basic realm=\"x\"")]).await;
+    let server =
+        CannedServer::script(vec![Canned::status(401).with_header("www-authenticate", "Basic realm=\"x\"")]).await;
     let client = EwsClient::new(config(&server, basic())).unwrap();
     let err = client.call("alice@contoso.com", get_folder()).await.unwrap_err();
     assert!(matches!(err, TransportError::Unauthorized { .. }), "{err}");
@@ -385,7 +408,10 @@ async fn one_request_at_a_time_per_mailbox() {
     })
     .await;
     let mut cfg = config(&server, basic());
-    cfg.concurrency = ConcurrencyLimits { per_service_account: NonZeroU32::new(4).unwrap(), per_mailbox: NonZeroU32::new(1).unwrap() };
+    cfg.concurrency = ConcurrencyLimits {
+        per_service_account: NonZeroU32::new(4).unwrap(),
+        per_mailbox: NonZeroU32::new(1).unwrap(),
+    };
     let client = EwsClient::new(cfg).unwrap();
     let (a, b, c) = tokio::join!(
         client.call("alice@contoso.com", get_folder()),
@@ -397,8 +423,12 @@ async fn one_request_at_a_time_per_mailbox() {
     c.unwrap();
     let reqs = server.requests();
     let at = arrivals.lock().unwrap().clone();
-    let alice: Vec<Instant> =
-        reqs.iter().zip(&at).filter(|(r, _)| r.header("x-anchormailbox") == Some("alice@contoso.com")).map(|(_, t)| *t).collect();
+    let alice: Vec<Instant> = reqs
+        .iter()
+        .zip(&at)
+        .filter(|(r, _)| r.header("x-anchormailbox") == Some("alice@contoso.com"))
+        .map(|(_, t)| *t)
+        .collect();
     assert_eq!(alice.len(), 2);
     let gap = if alice[1] > alice[0] { alice[1] - alice[0] } else { alice[0] - alice[1] };
     assert!(gap >= Duration::from_millis(60), "alice's second request waited for the first: {gap:?}");

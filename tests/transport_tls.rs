@@ -42,7 +42,10 @@ async fn custom_ca_is_trusted_and_unknown_issuers_are_refused() {
 
 #[test]
 fn bad_ca_pem_is_a_configuration_error() {
-    let tls = TlsOptions { webpki_roots: true, extra_ca_pem: vec!["-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n".into()] };
+    let tls = TlsOptions {
+        webpki_roots: true,
+        extra_ca_pem: vec!["-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n".into()],
+    };
     assert!(matches!(tls.client_config(), Err(TransportError::Config { .. })));
     let empty = TlsOptions { webpki_roots: false, extra_ca_pem: vec![] };
     assert!(matches!(empty.client_config(), Err(TransportError::Config { .. })));

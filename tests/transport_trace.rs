@@ -31,7 +31,11 @@ fn trace_dir(name: &str) -> std::path::PathBuf {
 async fn every_exchange_is_traced_with_secrets_redacted() {
     let server = CannedServer::start(|r, _| {
         let c = Canned::xml(create_ok());
-        if r.header("cookie").is_none() { c.with_header("set-cookie", "X-BackEndOverrideCookie=EXCH01~19; path=/") } else { c }
+        if r.header("cookie").is_none() {
+            c.with_header("set-cookie", "X-BackEndOverrideCookie=EXCH01~19; path=/")
+        } else {
+            c
+        }
     })
     .await;
     let dir = trace_dir("ews");
@@ -100,7 +104,8 @@ async fn an_unwritable_trace_dir_does_not_fail_the_call() {
     let server = CannedServer::script(vec![Canned::xml(create_ok())]).await;
     let blocker = trace_dir("blocked");
     std::fs::write(&blocker, "a file, not a directory").unwrap();
-    let creds = Credentials::Basic { user: UserName::parse("svc@contoso.com").unwrap(), password: Secret::new(PASSWORD) };
+    let creds =
+        Credentials::Basic { user: UserName::parse("svc@contoso.com").unwrap(), password: Secret::new(PASSWORD) };
     let mut cfg = EwsClientConfig::new(server.url("/EWS/Exchange.asmx"), creds);
     cfg.http.allow_insecure_loopback = true;
     cfg.http.trace_dir = Some(blocker.join("sub"));

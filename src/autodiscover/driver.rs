@@ -53,7 +53,10 @@ pub struct AutodiscoverClient {
 
 impl std::fmt::Debug for AutodiscoverClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AutodiscoverClient").field("credentials", &self.auth.describe()).field("config", &self.config).finish()
+        f.debug_struct("AutodiscoverClient")
+            .field("credentials", &self.auth.describe())
+            .field("config", &self.config)
+            .finish()
     }
 }
 
@@ -146,7 +149,10 @@ impl AutodiscoverClient {
                         (http::header::AUTHORIZATION, authorization),
                     ];
                     if soap {
-                        headers.push((HeaderName::from_static("soapaction"), HeaderValue::from_static(GET_USER_SETTINGS_ACTION)));
+                        headers.push((
+                            HeaderName::from_static("soapaction"),
+                            HeaderValue::from_static(GET_USER_SETTINGS_ACTION),
+                        ));
                     }
                     let req = HttpRequest {
                         method: Method::POST,
@@ -204,9 +210,9 @@ impl AutodiscoverClient {
     /// token and configuration failures end the run.
     fn network_outcome(e: TransportError) -> Result<Outcome, TransportError> {
         match e {
-            TransportError::Network { .. } | TransportError::TlsCertificate { .. } | TransportError::InsecureUrl { .. } => {
-                Ok(Outcome::Network(e.to_string()))
-            }
+            TransportError::Network { .. }
+            | TransportError::TlsCertificate { .. }
+            | TransportError::InsecureUrl { .. } => Ok(Outcome::Network(e.to_string())),
             TransportError::ResponseTooLarge { .. } => Ok(Outcome::InvalidBody(e.to_string())),
             other => Err(other),
         }

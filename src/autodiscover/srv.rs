@@ -116,7 +116,8 @@ impl SystemResolver {
         let io = |detail: std::io::Error| SrvError::Io { server, detail: detail.to_string() };
         let id = query_id();
         let query = encode_query(id, name)?;
-        let bind: SocketAddr = if server.is_ipv4() { "0.0.0.0:0".parse().expect("addr") } else { "[::]:0".parse().expect("addr") };
+        let bind: SocketAddr =
+            if server.is_ipv4() { "0.0.0.0:0".parse().expect("addr") } else { "[::]:0".parse().expect("addr") };
         let socket = UdpSocket::bind(bind).await.map_err(io)?;
         socket.connect(server).await.map_err(io)?;
         socket.send(&query).await.map_err(io)?;
@@ -135,7 +136,8 @@ impl SystemResolver {
 fn query_id() -> u16 {
     let mut b = [0u8; 2];
     if ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut b).is_err() {
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(7);
+        let nanos =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(7);
         return nanos as u16;
     }
     u16::from_be_bytes(b)
@@ -172,7 +174,10 @@ pub fn encode_query(id: u16, name: &str) -> Result<Vec<u8>, SrvError> {
         return Err(invalid());
     }
     for label in trimmed.split('.') {
-        if label.is_empty() || label.len() > 63 || !label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        if label.is_empty()
+            || label.len() > 63
+            || !label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
             return Err(invalid());
         }
         out.push(label.len() as u8);

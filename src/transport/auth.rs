@@ -55,7 +55,7 @@ impl Authenticator {
             }
             Credentials::Ntlm { .. } => {
                 return Err(TransportError::Unsupported {
-                    context: context.clone(),
+                    context: Box::new(context.clone()),
                     what: "NTLM authentication (use Basic or OAuth until the NTLM handshake is available)".into(),
                 });
             }
@@ -65,7 +65,12 @@ impl Authenticator {
             Credentials::OAuthCertificate { authority, client_id, thumbprint, private_key_pem, scope } => {
                 let key = Box::new(oauth::rsa_key_from_pem(private_key_pem)?);
                 let x5t = oauth::x5t_from_thumbprint(thumbprint)?;
-                Scheme::OAuth(Box::new(OAuthClient::new(authority, client_id, scope, ClientProof::Certificate { key, x5t })?))
+                Scheme::OAuth(Box::new(OAuthClient::new(
+                    authority,
+                    client_id,
+                    scope,
+                    ClientProof::Certificate { key, x5t },
+                )?))
             }
             Credentials::Bearer(p) => Scheme::Provider(p.clone()),
         };
@@ -101,7 +106,7 @@ impl Authenticator {
                 let t = p
                     .token(refused.is_some())
                     .await
-                    .map_err(|source| TransportError::TokenProvider { context: context.clone(), source })?;
+                    .map_err(|source| TransportError::TokenProvider { context: Box::new(context.clone()), source })?;
                 let v = sensitive(&format!("Bearer {}", t.token.expose()), context)?;
                 Ok((v, UsedToken(Some(t.token))))
             }

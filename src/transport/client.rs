@@ -40,8 +40,8 @@ use super::exchange_operation::ExchangeOperation;
 use super::gate::ConcurrencyGate;
 use super::http::{HttpOptions, HttpRequest, HttpResponse, HttpTransport, PlainHttp};
 use super::retry::{
-    AdaptivePolicy, Backoff, ConcurrencyLimits, RetryCause, RetryContext, RetryDecision, RetryError,
-    RetryPolicy, SlotOutcome,
+    AdaptivePolicy, Backoff, ConcurrencyLimits, RetryCause, RetryContext, RetryDecision, RetryError, RetryPolicy,
+    SlotOutcome,
 };
 use super::version::VersionNegotiator;
 
@@ -260,13 +260,13 @@ impl EwsClient {
                 AttemptResult::VersionMismatch(used, code) => {
                     let step = lock(&inner.versions).on_mismatch(inner.endpoint.as_str(), used, &code);
                     if let Err(source) = step {
-                        return Err(TransportError::Version { context, source });
+                        return Err(TransportError::Version { context: Box::new(context), source });
                     }
                 }
                 AttemptResult::Unauthorized(used) => {
                     if refreshed || !inner.auth.refreshable() {
                         return Err(TransportError::Unauthorized {
-                            context,
+                            context: Box::new(context),
                             credentials: inner.auth.describe().to_owned(),
                         });
                     }
@@ -282,12 +282,12 @@ impl EwsClient {
                         }
                         RetryDecision::GiveUp(RetryError::Ambiguous) => {
                             let detail = error.to_string();
-                            return Err(TransportError::Ambiguous { context, detail });
+                            return Err(TransportError::Ambiguous { context: Box::new(context), detail });
                         }
                         RetryDecision::GiveUp(source) => {
                             return Err(match cause {
                                 RetryCause::Network(_) => error,
-                                _ => TransportError::Throttled { context, source },
+                                _ => TransportError::Throttled { context: Box::new(context), source },
                             });
                         }
                     }
@@ -311,7 +311,9 @@ impl EwsClient {
             Err(e) => return Self::failed(e),
         };
         let Ok(anchor) = HeaderValue::from_str(mailbox) else {
-            return AttemptResult::Fail(TransportError::config(format!("{context}: the mailbox is not a header value")));
+            return AttemptResult::Fail(TransportError::config(format!(
+                "{context}: the mailbox is not a header value"
+            )));
         };
         let mut headers = vec![
             (CONTENT_TYPE, HeaderValue::from_static("text/xml; charset=utf-8")),
@@ -367,10 +369,16 @@ impl EwsClient {
         if let Some(cause) =
             RetryCause::from_http(status.as_u16(), resp.header(http::header::RETRY_AFTER), SystemTime::now())
         {
-            return AttemptResult::Retry(cause, TransportError::Http { context: context.clone(), status: status.as_u16() });
+            return AttemptResult::Retry(
+                cause,
+                TransportError::Http { context: Box::new(context.clone()), status: status.as_u16() },
+            );
         }
         if status != StatusCode::OK && status != StatusCode::INTERNAL_SERVER_ERROR {
-            return AttemptResult::Fail(TransportError::Http { context: context.clone(), status: status.as_u16() });
+            return AttemptResult::Fail(TransportError::Http {
+                context: Box::new(context.clone()),
+                status: status.as_u16(),
+            });
         }
         let text = match std::str::from_utf8(&resp.body) {
             Ok(t) => t,
@@ -381,15 +389,23 @@ impl EwsClient {
                     line: 1,
                     column: 1,
                 };
-                return AttemptResult::Fail(TransportError::InvalidResponse { context: context.clone(), source });
+                return AttemptResult::Fail(TransportError::InvalidResponse {
+                    context: Box::new(context.clone()),
+                    source,
+                });
             }
         };
         let parsed = match Request::<O>::parse_response(text) {
             Ok(p) => p,
             Err(source) if status == StatusCode::OK => {
-                return AttemptResult::Fail(TransportError::InvalidResponse { context: context.clone(), source });
+                return AttemptResult::Fail(TransportError::InvalidResponse {
+                    context: Box::new(context.clone()),
+                    source,
+                });
             }
-            Err(_) => return AttemptResult::Fail(TransportError::Http { context: context.clone(), status: 500 }),
+            Err(_) => {
+                return AttemptResult::Fail(TransportError::Http { context: Box::new(context.clone()), status: 500 });
+            }
         };
         match parsed.body {
             ResponseBody::Fault(fault) => Self::classify_fault(context, version, fault),
@@ -403,18 +419,24 @@ impl EwsClient {
                 if all_failed {
                     if let Some(s) = errors.iter().find(|s| is_impersonation_code(&s.code)) {
                         let code = s.code.clone();
-                        return AttemptResult::Fail(TransportError::ImpersonationDenied { context: context.clone(), code });
+                        return AttemptResult::Fail(TransportError::ImpersonationDenied {
+                            context: Box::new(context.clone()),
+                            code,
+                        });
                     }
                     if let Some(s) = errors.iter().find(|s| is_missing_mailbox_code(&s.code)) {
                         let code = s.code.clone();
-                        return AttemptResult::Fail(TransportError::NonExistentMailbox { context: context.clone(), code });
+                        return AttemptResult::Fail(TransportError::NonExistentMailbox {
+                            context: Box::new(context.clone()),
+                            code,
+                        });
                     }
                     // Every message was refused for load: nothing was carried out, send it all again.
                     let causes: Vec<Option<RetryCause>> = errors.iter().map(|s| RetryCause::from_status(s)).collect();
                     if causes.iter().all(Option::is_some) {
                         if let Some(Some(cause)) = causes.into_iter().next() {
                             let error = TransportError::Fault {
-                                context: context.clone(),
+                                context: Box::new(context.clone()),
                                 fault: Box::new(SoapFault::ews(
                                     errors[0].code.clone(),
                                     errors[0].message_text.clone().unwrap_or_default(),
@@ -441,15 +463,24 @@ impl EwsClient {
             return AttemptResult::VersionMismatch(version, code);
         }
         if is_impersonation_code(&code) {
-            return AttemptResult::Fail(TransportError::ImpersonationDenied { context: context.clone(), code });
+            return AttemptResult::Fail(TransportError::ImpersonationDenied {
+                context: Box::new(context.clone()),
+                code,
+            });
         }
         if is_missing_mailbox_code(&code) {
-            return AttemptResult::Fail(TransportError::NonExistentMailbox { context: context.clone(), code });
+            return AttemptResult::Fail(TransportError::NonExistentMailbox {
+                context: Box::new(context.clone()),
+                code,
+            });
         }
         if let Some(cause) = RetryCause::from_fault(&fault) {
-            return AttemptResult::Retry(cause, TransportError::Fault { context: context.clone(), fault: Box::new(fault) });
+            return AttemptResult::Retry(
+                cause,
+                TransportError::Fault { context: Box::new(context.clone()), fault: Box::new(fault) },
+            );
         }
-        AttemptResult::Fail(TransportError::Fault { context: context.clone(), fault: Box::new(fault) })
+        AttemptResult::Fail(TransportError::Fault { context: Box::new(context.clone()), fault: Box::new(fault) })
     }
 }
 

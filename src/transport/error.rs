@@ -27,7 +27,11 @@ pub struct CallContext {
 impl CallContext {
     /// A context; `url` is redacted here.
     pub fn new(operation: impl Into<String>, mailbox: Option<&str>, url: &str) -> Self {
-        CallContext { operation: operation.into(), mailbox: mailbox.map(str::to_owned), url: redact_url(url).into_owned() }
+        CallContext {
+            operation: operation.into(),
+            mailbox: mailbox.map(str::to_owned),
+            url: redact_url(url).into_owned(),
+        }
     }
 }
 
@@ -59,7 +63,7 @@ pub enum TransportError {
     )]
     InsecureUrl {
         /// The call.
-        context: CallContext,
+        context: Box<CallContext>,
     },
     /// The server's TLS certificate was not accepted.
     #[error(
@@ -68,7 +72,7 @@ pub enum TransportError {
     )]
     TlsCertificate {
         /// The call.
-        context: CallContext,
+        context: Box<CallContext>,
         /// What the verifier said.
         detail: String,
     },
@@ -79,7 +83,7 @@ pub enum TransportError {
     })]
     Network {
         /// The call.
-        context: CallContext,
+        context: Box<CallContext>,
         /// Whether the request may have reached the server.
         failure: NetworkFailure,
         /// What failed.
@@ -92,7 +96,7 @@ pub enum TransportError {
     )]
     Unauthorized {
         /// The call.
-        context: CallContext,
+        context: Box<CallContext>,
         /// Scheme and principal (never the secret).
         credentials: String,
     },
@@ -103,7 +107,7 @@ pub enum TransportError {
     )]
     ImpersonationDenied {
         /// The call.
-        context: CallContext,
+        context: Box<CallContext>,
         /// The code Exchange sent.
         code: ResponseCode,
     },
@@ -111,7 +115,7 @@ pub enum TransportError {
     #[error("{context}: the mailbox does not exist on this Exchange server ({code}); check the address")]
     NonExistentMailbox {
         /// The call.
-        context: CallContext,
+        context: Box<CallContext>,
         /// The code Exchange sent.
         code: ResponseCode,
     },
@@ -119,7 +123,7 @@ pub enum TransportError {
     #[error("{context}: {source}")]
     Throttled {
         /// The call.
-        context: CallContext,
+        context: Box<CallContext>,
         /// Why retrying stopped (budget or attempts exhausted).
         #[source]
         source: RetryError,
@@ -131,7 +135,7 @@ pub enum TransportError {
     )]
     Ambiguous {
         /// The call.
-        context: CallContext,
+        context: Box<CallContext>,
         /// What failed.
         detail: String,
     },
@@ -139,7 +143,7 @@ pub enum TransportError {
     #[error("{context}: {source}")]
     Version {
         /// The call.
-        context: CallContext,
+        context: Box<CallContext>,
         /// The negotiator's verdict.
         #[source]
         source: VersionError,
@@ -148,7 +152,7 @@ pub enum TransportError {
     #[error("{context}: {fault}")]
     Fault {
         /// The call.
-        context: CallContext,
+        context: Box<CallContext>,
         /// The fault.
         fault: Box<SoapFault>,
     },
@@ -156,7 +160,7 @@ pub enum TransportError {
     #[error("{context}: HTTP {status}{}", http_hint(*status))]
     Http {
         /// The call.
-        context: CallContext,
+        context: Box<CallContext>,
         /// The status code.
         status: u16,
     },
@@ -164,7 +168,7 @@ pub enum TransportError {
     #[error("{context}: the response is not a valid answer: {source}")]
     InvalidResponse {
         /// The call.
-        context: CallContext,
+        context: Box<CallContext>,
         /// The parse error.
         #[source]
         source: XmlError,
@@ -173,7 +177,7 @@ pub enum TransportError {
     #[error("{context}: the response is larger than the limit of {limit} bytes")]
     ResponseTooLarge {
         /// The call.
-        context: CallContext,
+        context: Box<CallContext>,
         /// The limit.
         limit: usize,
     },
@@ -185,7 +189,7 @@ pub enum TransportError {
     )]
     TokenRefused {
         /// The call.
-        context: CallContext,
+        context: Box<CallContext>,
         /// HTTP status.
         status: u16,
         /// The `error` and `error_codes` fields of the answer (never a token).
@@ -195,7 +199,7 @@ pub enum TransportError {
     #[error("{context}: {source}")]
     TokenProvider {
         /// The call.
-        context: CallContext,
+        context: Box<CallContext>,
         /// The provider's error.
         #[source]
         source: TokenProviderError,
@@ -204,7 +208,7 @@ pub enum TransportError {
     #[error("{context}: {what} is not supported yet")]
     Unsupported {
         /// The call.
-        context: CallContext,
+        context: Box<CallContext>,
         /// What.
         what: String,
     },
@@ -241,7 +245,7 @@ impl TransportError {
             | TransportError::ResponseTooLarge { context, .. }
             | TransportError::TokenRefused { context, .. }
             | TransportError::TokenProvider { context, .. }
-            | TransportError::Unsupported { context, .. } => Some(context),
+            | TransportError::Unsupported { context, .. } => Some(&**context),
         }
     }
 
@@ -250,7 +254,7 @@ impl TransportError {
     }
 
     pub(crate) fn network(context: &CallContext, failure: NetworkFailure, detail: impl Into<String>) -> Self {
-        TransportError::Network { context: context.clone(), failure, detail: detail.into() }
+        TransportError::Network { context: Box::new(context.clone()), failure, detail: detail.into() }
     }
 
     pub(crate) fn timeout(context: &CallContext, failure: NetworkFailure, after: Duration) -> Self {

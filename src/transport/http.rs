@@ -166,7 +166,10 @@ impl HttpTransport {
         })?;
         if !req.url.username().is_empty() || req.url.password().is_some() {
             return Err(TransportError::Config {
-                reason: format!("{}: the URL carries a user name or password; use the credentials setting", req.context),
+                reason: format!(
+                    "{}: the URL carries a user name or password; use the credentials setting",
+                    req.context
+                ),
             });
         }
         if origin.scheme == Scheme::Http {
@@ -178,7 +181,7 @@ impl HttpTransport {
                 }
             };
             if !allowed {
-                return Err(TransportError::InsecureUrl { context: req.context.clone() });
+                return Err(TransportError::InsecureUrl { context: Box::new(req.context.clone()) });
             }
         }
         Ok(origin)
@@ -191,9 +194,12 @@ impl HttpTransport {
         let origin = self.check_url(req)?;
         let opts = &self.inner.options;
         let mut headers = HeaderMap::new();
-        headers.insert(HOST, HeaderValue::from_str(&origin.host_header()).map_err(|_| TransportError::Config {
-            reason: format!("{}: the host is not a valid header value", req.context),
-        })?);
+        headers.insert(
+            HOST,
+            HeaderValue::from_str(&origin.host_header()).map_err(|_| TransportError::Config {
+                reason: format!("{}: the host is not a valid header value", req.context),
+            })?,
+        );
         if let Ok(ua) = HeaderValue::from_str(&opts.user_agent) {
             headers.insert(USER_AGENT, ua);
         }
@@ -239,7 +245,11 @@ impl HttpTransport {
             }
         };
         if let (Some(t), Some(seq)) = (&self.inner.tracer, seq) {
-            let line = trace::status_line("HTTP/1.1", response.status.as_u16(), response.status.canonical_reason().unwrap_or(""));
+            let line = trace::status_line(
+                "HTTP/1.1",
+                response.status.as_u16(),
+                response.status.canonical_reason().unwrap_or(""),
+            );
             t.write(seq, &req.context.operation, Direction::Response, &line, &response.headers, &response.body);
         }
         Ok(response)
@@ -250,7 +260,9 @@ impl HttpTransport {
         let addr = opts.resolve.get(&format!("{}:{}", origin.host, origin.port)).copied();
         self.inner.pool.connect(origin, addr, &self.inner.tls, opts.connect_timeout).await.map_err(|e| match e {
             ConnectError::Network(detail) => TransportError::network(context, NetworkFailure::NotSent, detail),
-            ConnectError::Certificate(detail) => TransportError::TlsCertificate { context: context.clone(), detail },
+            ConnectError::Certificate(detail) => {
+                TransportError::TlsCertificate { context: Box::new(context.clone()), detail }
+            }
             ConnectError::Timeout => TransportError::timeout(context, NetworkFailure::NotSent, opts.connect_timeout),
         })
     }
@@ -271,7 +283,9 @@ impl HttpTransport {
             *h = headers.clone();
         }
         let request = builder.body(Full::new(req.body.clone())).map_err(|e| {
-            SendFailure::Other(TransportError::Config { reason: format!("{}: cannot build the request: {e}", req.context) })
+            SendFailure::Other(TransportError::Config {
+                reason: format!("{}: cannot build the request: {e}", req.context),
+            })
         })?;
         let lost = |detail: String| {
             SendFailure::Other(TransportError::network(&req.context, NetworkFailure::ResponseLost, detail))
@@ -285,7 +299,11 @@ impl HttpTransport {
                 Ok(r) => r,
                 Err(mut e) => {
                     let detail = e.error().to_string();
-                    return Err(if e.take_message().is_some() { SendFailure::NotDispatched(detail) } else { lost(detail) });
+                    return Err(if e.take_message().is_some() {
+                        SendFailure::NotDispatched(detail)
+                    } else {
+                        lost(detail)
+                    });
                 }
             };
             let (parts, body) = response.into_parts();
@@ -293,7 +311,7 @@ impl HttpTransport {
                 Ok(b) => b.to_bytes(),
                 Err(e) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => {
                     return Err(SendFailure::Other(TransportError::ResponseTooLarge {
-                        context: req.context.clone(),
+                        context: Box::new(req.context.clone()),
                         limit: opts.max_response_bytes,
                     }));
                 }

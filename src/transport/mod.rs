@@ -28,19 +28,19 @@ pub mod user_name;
 pub mod version;
 pub mod wire_trace;
 
+pub use client::{EwsClient, EwsClientConfig, EwsReply};
 pub use credentials::{
     BearerToken, BearerTokenProvider, Credentials, EWS_DEFAULT_SCOPE, OAuthAuthority, Secret, TokenFuture,
     TokenProviderError,
 };
+pub use error::{CallContext, TransportError};
+pub use exchange_operation::ExchangeOperation;
+pub use http::{HttpOptions, HttpTransport};
 pub use retry::{
     AccountConcurrency, AdaptiveLimit, AdaptivePolicy, Backoff, ConcurrencyLimits, Idempotency, NetworkFailure,
     RetryCause, RetryContext, RetryDecision, RetryError, RetryPolicy,
 };
+pub use tls::TlsOptions;
 pub use trace::TraceError;
 pub use user_name::{NamePart, UserName, UserNameError, UserNameFormat};
 pub use version::{VersionError, VersionNegotiator};
-pub use client::{EwsClient, EwsClientConfig, EwsReply};
-pub use error::{CallContext, TransportError};
-pub use exchange_operation::ExchangeOperation;
-pub use http::{HttpOptions, HttpTransport};
-pub use tls::TlsOptions;

@@ -53,10 +53,8 @@ pub fn x5t_from_thumbprint(thumbprint: &str) -> Result<String, TransportError> {
     if hex.len() != 40 {
         return Err(bad());
     }
-    let bytes: Vec<u8> = (0..20)
-        .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16))
-        .collect::<Result<_, _>>()
-        .map_err(|_| bad())?;
+    let bytes: Vec<u8> =
+        (0..20).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16)).collect::<Result<_, _>>().map_err(|_| bad())?;
     Ok(URL_SAFE_NO_PAD.encode(bytes))
 }
 
@@ -136,7 +134,12 @@ struct TokenAnswer {
 }
 
 impl OAuthClient {
-    pub fn new(authority: &OAuthAuthority, client_id: &str, scope: &str, proof: ClientProof) -> Result<Self, TransportError> {
+    pub fn new(
+        authority: &OAuthAuthority,
+        client_id: &str,
+        scope: &str,
+        proof: ClientProof,
+    ) -> Result<Self, TransportError> {
         let endpoint = Url::parse(&authority.token_endpoint()).map_err(|e| {
             TransportError::config(format!("the OAuth authority gives no valid token endpoint ({e}): {authority:?}"))
         })?;
@@ -217,9 +220,13 @@ impl OAuthClient {
                     let codes: Vec<String> = codes.iter().map(|c| format!("AADSTS{c}")).collect();
                     error = format!("{error} ({})", codes.join(", "));
                 }
-                Err(TransportError::TokenRefused { context, status, error: error.trim().to_owned() })
+                Err(TransportError::TokenRefused { context: Box::new(context), status, error: error.trim().to_owned() })
             }
-            None => Err(TransportError::TokenRefused { context, status, error: "the answer is not JSON".into() }),
+            None => Err(TransportError::TokenRefused {
+                context: Box::new(context),
+                status,
+                error: "the answer is not JSON".into(),
+            }),
         }
     }
 }

@@ -156,7 +156,8 @@ impl Pool {
         tls: &Arc<ClientConfig>,
         timeout: Duration,
     ) -> Result<PooledConnection, ConnectError> {
-        let conn = tokio::time::timeout(timeout, open(origin, addr, tls)).await.map_err(|_| ConnectError::Timeout)??;
+        let conn =
+            tokio::time::timeout(timeout, open(origin, addr, tls)).await.map_err(|_| ConnectError::Timeout)??;
         self.opened.fetch_add(1, Ordering::Relaxed);
         Ok(conn)
     }
@@ -183,7 +184,11 @@ async fn tcp(origin: &Origin, addr: Option<SocketAddr>) -> Result<TcpStream, Con
     Err(ConnectError::Network(last))
 }
 
-async fn open(origin: &Origin, addr: Option<SocketAddr>, tls: &Arc<ClientConfig>) -> Result<PooledConnection, ConnectError> {
+async fn open(
+    origin: &Origin,
+    addr: Option<SocketAddr>,
+    tls: &Arc<ClientConfig>,
+) -> Result<PooledConnection, ConnectError> {
     let stream = tcp(origin, addr).await?;
     let builder = hyper::client::conn::http1::Builder::new();
     let handshake_err = |e: hyper::Error| ConnectError::Network(format!("HTTP handshake failed: {e}"));
@@ -196,12 +201,13 @@ async fn open(origin: &Origin, addr: Option<SocketAddr>, tls: &Arc<ClientConfig>
         Scheme::Https => {
             let name = ServerName::try_from(origin.host.clone())
                 .map_err(|_| ConnectError::Network(format!("{} is not a valid TLS server name", origin.host)))?;
-            let tls_stream = tokio_rustls::TlsConnector::from(tls.clone()).connect(name, stream).await.map_err(|e| {
-                match super::tls::certificate_problem(&e) {
-                    Some(detail) => ConnectError::Certificate(detail),
-                    None => ConnectError::Network(format!("TLS handshake with {} failed: {e}", origin.host)),
-                }
-            })?;
+            let tls_stream =
+                tokio_rustls::TlsConnector::from(tls.clone()).connect(name, stream).await.map_err(|e| {
+                    match super::tls::certificate_problem(&e) {
+                        Some(detail) => ConnectError::Certificate(detail),
+                        None => ConnectError::Network(format!("TLS handshake with {} failed: {e}", origin.host)),
+                    }
+                })?;
             let (sender, conn) = builder.handshake(TokioIo::new(tls_stream)).await.map_err(handshake_err)?;
             tokio::spawn(conn);
             sender

@@ -44,7 +44,15 @@ impl WireTracer {
 
     /// Writes one message: `start_line` and `headers` (redacted here) and the body (its secret
     /// form or JSON fields redacted here).
-    pub fn write(&self, seq: u32, operation: &str, direction: Direction, start_line: &str, headers: &HeaderMap, body: &[u8]) {
+    pub fn write(
+        &self,
+        seq: u32,
+        operation: &str,
+        direction: Direction,
+        start_line: &str,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) {
         let names = TraceFileNames::new(seq, operation, direction);
         let text = trace::headers_text(start_line, headers.iter().map(|(k, v)| (k.as_str(), v.as_bytes())));
         let content_type = headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
