@@ -12,7 +12,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use common::canned_server::{Canned, CannedServer, Recorded};
 use exsync::ews::{
-    DistinguishedFolderName, FolderInfo, GetFolder, GetFolderResponse, Response, ResponseBody, ResponseMessage,
+    BaseFolderId, CreateItem, CreateItemResponse, DistinguishedFolderName, ItemInfoContent, FolderInfo, GetFolder, GetFolderResponse, Response, ResponseBody, ResponseMessage,
     ResponseStatus,
 };
 use exsync::transport::oauth::{JWT_BEARER_ASSERTION, client_assertion, rsa_key_from_pem, x5t_from_thumbprint};
@@ -279,4 +279,30 @@ async fn bearer_provider_is_asked_again_after_401() {
     let e = client.call("alice@contoso.com", op()).await.unwrap_err();
     assert!(matches!(e, TransportError::TokenProvider { .. }), "{e}");
     assert!(e.to_string().contains("the vault is sealed"));
+}
+
+#[tokio::test]
+async fn a_lost_token_answer_does_not_make_a_create_ambiguous() {
+    let issued = Arc::new(AtomicU32::new(0));
+    let server = CannedServer::start(move |r, _| {
+        if r.path.ends_with("/oauth2/v2.0/token") {
+            if issued.fetch_add(1, Ordering::SeqCst) == 0 {
+                return Canned::Hangup;
+            }
+            return token_json("tok-1", 3600);
+        }
+        let msg = ResponseMessage { status: ResponseStatus::success(), content: ItemInfoContent { items: vec![] } };
+        Canned::xml(
+            Response { server_version: None, body: ResponseBody::Message(CreateItemResponse { messages: vec![msg] }) }
+                .to_xml_string("CreateItemResponse"),
+        )
+    })
+    .await;
+    let mut cfg = config(&server, secret_credentials(&server));
+    cfg.retry.base_delay = Duration::from_millis(1);
+    let client = EwsClient::new(cfg).unwrap();
+    let create = CreateItem::save_only(BaseFolderId::distinguished(DistinguishedFolderName::Contacts), vec![]);
+    client.call("alice@contoso.com", create).await.unwrap();
+    assert_eq!(token_requests(&server).len(), 2);
+    assert_eq!(ews_requests(&server).len(), 1);
 }

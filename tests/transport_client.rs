@@ -434,3 +434,13 @@ async fn one_request_at_a_time_per_mailbox() {
     assert!(gap >= Duration::from_millis(60), "alice's second request waited for the first: {gap:?}");
     assert!(server.connections() >= 2, "bob's request ran beside alice's");
 }
+
+#[tokio::test]
+async fn a_connection_the_server_closes_is_not_reused() {
+    let server = CannedServer::script(vec![Canned::xml(folder_ok()).with_header("connection", "close")]).await;
+    let client = EwsClient::new(config(&server, basic())).unwrap();
+    for _ in 0..3 {
+        assert_eq!(client.call("alice@contoso.com", get_folder()).await.unwrap().attempts, 1);
+    }
+    assert_eq!(server.connections(), 3);
+}

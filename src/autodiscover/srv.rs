@@ -343,4 +343,28 @@ mod tests {
         );
         assert_eq!(r.nameservers(), &["10.0.0.2:53".parse().unwrap(), "[fe80::1]:53".parse().unwrap()]);
     }
+
+    #[tokio::test]
+    async fn asks_the_name_servers_over_udp() {
+        let server = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let addr = server.local_addr().unwrap();
+        let silent = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        tokio::spawn(async move {
+            let mut buf = [0u8; 512];
+            let (n, from) = server.recv_from(&mut buf).await.unwrap();
+            let id = u16::from_be_bytes([buf[0], buf[1]]);
+            assert_eq!(&buf[12..n - 4], b"\x0d_autodiscover\x04_tcp\x07contoso\x03com\x00");
+            // A stray answer first, then the real one.
+            server.send_to(&answer(id.wrapping_add(1), &[]), from).await.unwrap();
+            server.send_to(&answer(id, &[(0, 0, 443, "mail.contoso.com")]), from).await.unwrap();
+        });
+        let resolver = SystemResolver::with_nameservers(
+            vec![silent.local_addr().unwrap(), addr],
+            Duration::from_millis(200),
+        );
+        let records = resolver.lookup_srv("_autodiscover._tcp.contoso.com").await.unwrap();
+        assert_eq!(records, [SrvRecord { priority: 0, weight: 0, port: 443, target: "mail.contoso.com".into() }]);
+        let none = SystemResolver::with_nameservers(vec![], Duration::from_millis(10));
+        assert_eq!(none.lookup_srv("x.y").await, Err(SrvError::NoNameServer));
+    }
 }

@@ -40,7 +40,7 @@ use super::exchange_operation::ExchangeOperation;
 use super::gate::ConcurrencyGate;
 use super::http::{HttpOptions, HttpRequest, HttpResponse, HttpTransport, PlainHttp};
 use super::retry::{
-    AdaptivePolicy, Backoff, ConcurrencyLimits, RetryCause, RetryContext, RetryDecision, RetryError, RetryPolicy,
+    AdaptivePolicy, Backoff, ConcurrencyLimits, NetworkFailure, RetryCause, RetryContext, RetryDecision, RetryError, RetryPolicy,
     SlotOutcome,
 };
 use super::version::VersionNegotiator;
@@ -308,7 +308,11 @@ impl EwsClient {
         let inner = &self.inner;
         let (authorization, used) = match inner.auth.authorization(&inner.http, refused, context).await {
             Ok(a) => a,
-            Err(e) => return Self::failed(e),
+            // A token request that failed on the network: the EWS request itself was not sent.
+            Err(e @ TransportError::Network { .. }) => {
+                return AttemptResult::Retry(RetryCause::Network(NetworkFailure::NotSent), e);
+            }
+            Err(e) => return AttemptResult::Fail(e),
         };
         let Ok(anchor) = HeaderValue::from_str(mailbox) else {
             return AttemptResult::Fail(TransportError::config(format!(
