@@ -6,10 +6,10 @@
 //! The crate is layered (see `DESIGN.md` in the repository):
 //! - [`xml`]: the bounded XML reader and writer under the protocol types;
 //! - [`ews`]: Exchange Web Services as pure data: every request and response serializes and parses;
-//! - [`transport`]: the transport's pure parts: user names and credentials, retry and throttling
-//!   policy, server-version step-down, wire-trace naming and redaction;
-//! - [`autodiscover`]: POX and SOAP autodiscover messages, and the sans-IO plan from an email address
-//!   to the EWS URL;
+//! - [`transport`]: user names and credentials, retry and throttling policy, server-version
+//!   step-down, wire-trace redaction, and the HTTPS driver over them ([`transport::EwsClient`]);
+//! - [`autodiscover`]: POX and SOAP autodiscover messages, the sans-IO plan from an email address
+//!   to the EWS URL, and its driver ([`autodiscover::AutodiscoverClient`]);
 //! - `sim` (feature `sim`): the EWS simulator's mailbox store, with Exchange's semantics.
 #![deny(missing_docs)]
 

@@ -12,8 +12,8 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use common::canned_server::{Canned, CannedServer, Recorded};
 use exsync::ews::{
-    BaseFolderId, CreateItem, CreateItemResponse, DistinguishedFolderName, ItemInfoContent, FolderInfo, GetFolder, GetFolderResponse, Response, ResponseBody, ResponseMessage,
-    ResponseStatus,
+    BaseFolderId, CreateItem, CreateItemResponse, DistinguishedFolderName, FolderInfo, GetFolder, GetFolderResponse,
+    ItemInfoContent, Response, ResponseBody, ResponseMessage, ResponseStatus,
 };
 use exsync::transport::oauth::{JWT_BEARER_ASSERTION, client_assertion, rsa_key_from_pem, x5t_from_thumbprint};
 use exsync::transport::{

@@ -358,10 +358,8 @@ mod tests {
             server.send_to(&answer(id.wrapping_add(1), &[]), from).await.unwrap();
             server.send_to(&answer(id, &[(0, 0, 443, "mail.contoso.com")]), from).await.unwrap();
         });
-        let resolver = SystemResolver::with_nameservers(
-            vec![silent.local_addr().unwrap(), addr],
-            Duration::from_millis(200),
-        );
+        let resolver =
+            SystemResolver::with_nameservers(vec![silent.local_addr().unwrap(), addr], Duration::from_millis(200));
         let records = resolver.lookup_srv("_autodiscover._tcp.contoso.com").await.unwrap();
         assert_eq!(records, [SrvRecord { priority: 0, weight: 0, port: 443, target: "mail.contoso.com".into() }]);
         let none = SystemResolver::with_nameservers(vec![], Duration::from_millis(10));

@@ -40,8 +40,8 @@ use super::exchange_operation::ExchangeOperation;
 use super::gate::ConcurrencyGate;
 use super::http::{HttpOptions, HttpRequest, HttpResponse, HttpTransport, PlainHttp};
 use super::retry::{
-    AdaptivePolicy, Backoff, ConcurrencyLimits, NetworkFailure, RetryCause, RetryContext, RetryDecision, RetryError, RetryPolicy,
-    SlotOutcome,
+    AdaptivePolicy, Backoff, ConcurrencyLimits, NetworkFailure, RetryCause, RetryContext, RetryDecision, RetryError,
+    RetryPolicy, SlotOutcome,
 };
 use super::version::VersionNegotiator;
 
