@@ -1,14 +1,14 @@
-//! Connections: one TCP (and TLS) connection per [`PooledConnection`], driven by hyper's HTTP/1.1
-//! client connection API, kept in a small [`Pool`] per origin for reuse.
+//! Connections: one TCP (and TLS) connection per `PooledConnection`, driven by hyper's HTTP/1.1
+//! client connection API, kept in a small `Pool` per origin for reuse.
 //!
-//! Each pooled connection carries its [`ConnectionAuth`] state. HTTP Basic and bearer tokens
+//! Each pooled connection carries its `ConnectionAuth` state. HTTP Basic and bearer tokens
 //! authenticate every request and do not care which connection carries it; NTLM authenticates
 //! the *connection* with a three-step handshake (Negotiate, Challenge, Authenticate) that must
 //! stay on one TCP connection, after which the connection is reused without further
 //! `Authorization` headers. That is why the transport owns its connections instead of using a
 //! client with a hidden pool: the NTLM driver (when `crate::ntlm` lands) checks out a connection
-//! whose state is [`ConnectionAuth::Anonymous`], runs the handshake on it, marks it
-//! [`ConnectionAuth::Authenticated`], and the pool prefers such connections afterwards.
+//! whose state is `ConnectionAuth::Anonymous`, runs the handshake on it, marks it
+//! `ConnectionAuth::Authenticated`, and the pool prefers such connections afterwards.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
