@@ -62,7 +62,7 @@ fn host(shared: &Shared) -> String {
 fn pox_error(shared: &Shared, code: &str, message: &str) -> Reply {
     let response = PoxResponse {
         error: Some(PoxErrorDetail {
-            time: Some(shared.clock.now().format("%H:%M:%S%.7f").to_string()),
+            time: Some(shared.clock.now().format("%H:%M:%S%.6f").to_string()),
             id: Some("2421997231".into()),
             error_code: Some(code.to_owned()),
             message: Some(message.to_owned()),
