@@ -72,6 +72,7 @@ fn copy_property(full: &Map<String, Value>, out: &mut Map<String, Value>, path: 
 pub(crate) fn shape_item(item: &Item, shape: &ItemShape, version: ExchangeVersion) -> Item {
     let mut out = match shape.base_shape {
         BaseShape::Default | BaseShape::AllProperties => item.clone(),
+        BaseShape::IdOnly if shape.additional_properties.is_empty() => id_only(item),
         BaseShape::IdOnly => {
             let full = to_json(item);
             let mut json = skeleton(&full);
