@@ -123,8 +123,8 @@ async fn main() -> ExitCode {
         }
     };
     println!("EWS:                {}", server.ews_url());
-    println!("Autodiscover (POX): {}", server.autodiscover_url());
-    println!("Autodiscover (SOAP):{}", server.autodiscover_soap_url());
+    println!("Autodiscover POX:   {}", server.autodiscover_url());
+    println!("Autodiscover SOAP:  {}", server.autodiscover_soap_url());
     println!("OAuth token:        {}", server.token_url(&server.tenant_id()));
     println!("Server profile:     {:?}", server.profile());
     if let Some(ca) = server.ca_certificate_pem() {
