@@ -10,7 +10,8 @@
 //!   policy, server-version step-down, wire-trace naming and redaction;
 //! - [`autodiscover`]: POX and SOAP autodiscover messages, and the sans-IO plan from an email address
 //!   to the EWS URL;
-//! - `sim` (feature `sim`): the EWS simulator's mailbox store, with Exchange's semantics.
+//! - `sim` (feature `sim`): the EWS simulator: a mailbox store with Exchange's semantics, served on
+//!   loopback by `SimServer` (EWS, autodiscover, OAuth token endpoint).
 #![deny(missing_docs)]
 
 pub mod autodiscover;
