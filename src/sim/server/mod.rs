@@ -1,6 +1,6 @@
 //! The simulator's network side: an Exchange server on loopback, speaking EWS over HTTP (or HTTPS
 //! with a generated certificate), with autodiscover, an OAuth token endpoint, impersonation, fault
-//! injection and counters, built on the [`Store`](crate::sim::Store).
+//! injection and counters, built on the [`Store`].
 //!
 //! Endpoints (all `POST`, paths case-insensitive as on IIS):
 //! - `/EWS/Exchange.asmx`: `SyncFolderItems`, `GetItem`, `CreateItem`, `UpdateItem`, `DeleteItem`,
