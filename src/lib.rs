@@ -10,7 +10,8 @@
 //!   step-down, wire-trace redaction, and the HTTPS driver over them ([`transport::EwsClient`]);
 //! - [`autodiscover`]: POX and SOAP autodiscover messages, the sans-IO plan from an email address
 //!   to the EWS URL, and its driver ([`autodiscover::AutodiscoverClient`]);
-//! - `sim` (feature `sim`): the EWS simulator's mailbox store, with Exchange's semantics.
+//! - `sim` (feature `sim`): the EWS simulator: a mailbox store with Exchange's semantics, served on
+//!   loopback by `SimServer` (EWS, autodiscover, OAuth token endpoint).
 #![deny(missing_docs)]
 
 pub mod autodiscover;

@@ -177,13 +177,14 @@ fn parse_mask(text: &str) -> Option<u64> {
     }
 }
 
-fn evaluate(e: &SearchExpression, item: &Item, json: &Map<String, Value>) -> bool {
+/// Whether `e` holds for an object whose property values `values` gives (empty: not set).
+pub(crate) fn evaluate(e: &SearchExpression, values: &dyn Fn(&PropertyPath) -> Vec<Value>) -> bool {
     match e {
         SearchExpression::Compare { operator, path, value } => {
-            let left = values(item, json, path);
+            let left = values(path);
             let right = match value {
                 FieldUriOrConstant::Constant(c) => vec![Value::String(c.clone())],
-                FieldUriOrConstant::Path(p) => values(item, json, p),
+                FieldUriOrConstant::Path(p) => values(p),
             };
             let pairs = || left.iter().flat_map(|l| right.iter().map(move |r| compare(l, r)));
             if left.is_empty() || right.is_empty() {
@@ -194,10 +195,10 @@ fn evaluate(e: &SearchExpression, item: &Item, json: &Map<String, Value>) -> boo
                 pairs().any(|o| o.is_some_and(|o| holds(*operator, o)))
             }
         }
-        SearchExpression::Exists(path) => !values(item, json, path).is_empty(),
+        SearchExpression::Exists(path) => !values(path).is_empty(),
         SearchExpression::Excludes { path, bitmask } => match parse_mask(bitmask) {
             Some(mask) => {
-                let vals = values(item, json, path);
+                let vals = values(path);
                 !vals.is_empty() && vals.iter().all(|v| number_of(v).is_some_and(|n| (n as u64) & mask == 0))
             }
             None => false,
@@ -205,17 +206,18 @@ fn evaluate(e: &SearchExpression, item: &Item, json: &Map<String, Value>) -> boo
         SearchExpression::Contains { path, constant, mode, comparison } => {
             let mode = mode.unwrap_or(ContainmentMode::FullString);
             let comparison = comparison.unwrap_or(ContainmentComparison::Exact);
-            values(item, json, path).iter().any(|v| contains(&text_of(v), constant, mode, comparison))
+            values(path).iter().any(|v| contains(&text_of(v), constant, mode, comparison))
         }
-        SearchExpression::Not(inner) => !evaluate(inner, item, json),
-        SearchExpression::And(all) => all.iter().all(|x| evaluate(x, item, json)),
-        SearchExpression::Or(any) => any.iter().any(|x| evaluate(x, item, json)),
+        SearchExpression::Not(inner) => !evaluate(inner, values),
+        SearchExpression::And(all) => all.iter().all(|x| evaluate(x, values)),
+        SearchExpression::Or(any) => any.iter().any(|x| evaluate(x, values)),
     }
 }
 
 /// Whether `item` matches `restriction`.
 pub fn restriction_matches(restriction: &Restriction, item: &Item) -> bool {
-    evaluate(&restriction.expression, item, &to_json(item))
+    let json = to_json(item);
+    evaluate(&restriction.expression, &|path| values(item, &json, path))
 }
 
 #[cfg(test)]

@@ -13,6 +13,9 @@
 //!   [`ConflictResolution`](crate::ews::ConflictResolution); [`MailboxStore::find_items`] evaluates
 //!   a [`Restriction`](crate::ews::Restriction) and pages by an
 //!   [`IndexedPageView`](crate::ews::IndexedPageView).
+//! - [`SimServer`]: the store served over HTTP(S) on loopback as Exchange serves it: EWS,
+//!   autodiscover, an OAuth token endpoint, authentication, impersonation, fault injection and
+//!   counters.
 //! - Errors are [`StoreError`]s, each with the EWS [`ResponseCode`](crate::ews::ResponseCode)
 //!   Exchange answers.
 //!
@@ -46,6 +49,7 @@ mod error;
 mod find;
 mod folder;
 mod mailbox;
+mod server;
 mod side_door;
 mod store;
 mod sync_state;
@@ -56,6 +60,11 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{ItemKind, StoreError};
 pub use find::{FindPage, restriction_matches};
 pub use mailbox::{MailboxStore, SyncPage};
+pub use server::{
+    AuthScheme, AuthSchemes, AutodiscoverRedirect, CounterSnapshot, Endpoint, Fault, FaultAction, FaultId,
+    FaultInjector, ImpersonationGrant, JWT_BEARER_ASSERTION, MailboxUser, OAuthApp, ServerProfile, ServiceAccount,
+    SimError, SimServer, SimServerBuilder, Trigger,
+};
 pub use side_door::SideDoor;
 pub use store::Store;
 pub use update::UpdateOutcome;
