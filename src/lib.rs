@@ -10,11 +10,13 @@
 //!   policy, server-version step-down, wire-trace naming and redaction;
 //! - [`autodiscover`]: POX and SOAP autodiscover messages, and the sans-IO plan from an email address
 //!   to the EWS URL;
+//! - [`ntlm`]: NTLMv2 messages for the HTTP client and the simulator's acceptor, sans-IO;
 //! - `sim` (feature `sim`): the EWS simulator's mailbox store, with Exchange's semantics.
 #![deny(missing_docs)]
 
 pub mod autodiscover;
 pub mod ews;
+pub mod ntlm;
 #[cfg(feature = "sim")]
 pub mod sim;
 pub mod transport;
