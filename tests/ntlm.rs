@@ -358,3 +358,58 @@ fn secrets_never_show_in_debug_display_or_errors() {
     }
     assert!(shown[0].contains(r"CONTOSO\\alice") && shown[0].contains("***"), "{}", shown[0]);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Extended Protection: channel bindings from the server certificate.
+
+#[cfg(feature = "sim")]
+fn certificate(algorithm: &'static rcgen::SignatureAlgorithm) -> Vec<u8> {
+    let key = rcgen::KeyPair::generate_for(algorithm).unwrap();
+    let params = rcgen::CertificateParams::new(vec!["exch01.contoso.com".to_owned()]).unwrap();
+    params.self_signed(&key).unwrap().der().to_vec()
+}
+
+#[cfg(feature = "sim")]
+#[test]
+fn tls_server_end_point_hashes_with_the_signature_hash() {
+    use exsync::ntlm::ChannelBindings;
+    use ring::digest;
+    let bindings = |hash: &'static digest::Algorithm, der: &[u8]| {
+        let mut data = b"tls-server-end-point:".to_vec();
+        data.extend_from_slice(digest::digest(hash, der).as_ref());
+        ChannelBindings::from_application_data(&data)
+    };
+    let p256 = certificate(&rcgen::PKCS_ECDSA_P256_SHA256);
+    assert_eq!(ChannelBindings::tls_server_end_point(&p256).unwrap(), bindings(&digest::SHA256, &p256));
+    let p384 = certificate(&rcgen::PKCS_ECDSA_P384_SHA384);
+    assert_eq!(ChannelBindings::tls_server_end_point(&p384).unwrap(), bindings(&digest::SHA384, &p384));
+    assert_ne!(ChannelBindings::tls_server_end_point(&p384).unwrap(), bindings(&digest::SHA256, &p384));
+    assert!(matches!(
+        ChannelBindings::tls_server_end_point(b"not a certificate"),
+        Err(NtlmError::InvalidCertificate { .. })
+    ));
+}
+
+#[cfg(feature = "sim")]
+#[test]
+fn extended_protection_accepts_only_the_same_tls_channel() {
+    use exsync::ntlm::ChannelBindings;
+    let ours = ChannelBindings::tls_server_end_point(&certificate(&rcgen::PKCS_ECDSA_P256_SHA256)).unwrap();
+    let intercepted = ChannelBindings::tls_server_end_point(&certificate(&rcgen::PKCS_ECDSA_P256_SHA256)).unwrap();
+    let pw = |_: &NtlmPrincipal| Some(Secret::new("pw"));
+    let run = |client: NtlmClient, acceptor: &mut NtlmAcceptor| {
+        let authenticate = client.authenticate(&acceptor.challenge(&client.negotiate()).unwrap()).unwrap();
+        acceptor.verify(&authenticate, pw)
+    };
+    let bound = || client(r"CONTOSO\alice", "pw").with_channel_bindings(ours);
+    let requiring = || NtlmAcceptor::new(target()).with_channel_bindings(ours);
+
+    assert!(run(bound(), &mut requiring()).is_ok());
+    // A server without Extended Protection ignores the bindings.
+    assert!(run(bound(), &mut NtlmAcceptor::new(target())).is_ok());
+    // A relayed handshake (the client saw another certificate) and an unbound client are refused.
+    let relayed = run(client(r"CONTOSO\alice", "pw").with_channel_bindings(intercepted), &mut requiring());
+    assert_eq!(relayed, Err(NtlmError::ChannelBindingsMismatch { principal: r"CONTOSO\alice".into() }));
+    let unbound = run(client(r"CONTOSO\alice", "pw"), &mut requiring());
+    assert!(matches!(unbound, Err(NtlmError::ChannelBindingsMismatch { .. })));
+}

@@ -4,7 +4,9 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use exsync::ntlm::{FixedSource, NtlmAcceptor, NtlmClient, NtlmError, NtlmPrincipal, NtlmTarget, http_header};
+use exsync::ntlm::{
+    ChannelBindings, FixedSource, NtlmAcceptor, NtlmClient, NtlmError, NtlmPrincipal, NtlmTarget, http_header,
+};
 use exsync::transport::{Secret, UserName};
 use proptest::prelude::*;
 
@@ -92,6 +94,14 @@ proptest! {
         let _ = http_header::message_from_authorization(&t);
         let _ = http_header::challenge_from_www_authenticate([s.as_str(), t.as_str()]);
         let _ = http_header::offers_ntlm([s.as_str(), t.as_str()]);
+    }
+
+    #[test]
+    fn certificate_reader_survives_any_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..300), len in 0u8..0x90) {
+        let _ = ChannelBindings::tls_server_end_point(&bytes);
+        let mut der = vec![0x30, len, 0x30, len / 2];
+        der.extend_from_slice(&bytes);
+        let _ = ChannelBindings::tls_server_end_point(&der);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use super::authenticate::AuthenticateMessage;
 use super::av_pairs::{self, AvPairs, FLAG_MIC_PRESENT};
 use super::challenge::ChallengeMessage;
+use super::channel_bindings::ChannelBindings;
 use super::error::{NtlmError, NtlmMessageKind};
 use super::flags::*;
 use super::negotiate::NegotiateMessage;
@@ -92,9 +93,11 @@ enum State {
 /// Verification computes the NTLMv2 proof from the password the caller looks up (NTOWFv2 over
 /// the user and domain as sent), checks the MIC when the client announces one (decrypting the
 /// exchanged session key when the client used key exchange), and refuses LM/NTLMv1 and anonymous
-/// sign-ins. Extended protection (channel bindings) and target-name checks are not performed.
+/// sign-ins. With [`with_channel_bindings`](Self::with_channel_bindings) it also requires the
+/// client's channel bindings (Extended Protection); target names (SPNs) are not checked.
 pub struct NtlmAcceptor {
     target: NtlmTarget,
+    channel_bindings: Option<ChannelBindings>,
     source: Arc<dyn NtlmSource>,
     state: State,
 }
@@ -102,7 +105,15 @@ pub struct NtlmAcceptor {
 impl NtlmAcceptor {
     /// An acceptor announcing `target`, drawing its challenges and clock from the system.
     pub fn new(target: NtlmTarget) -> Self {
-        NtlmAcceptor { target, source: Arc::new(SystemSource), state: State::Idle }
+        NtlmAcceptor { target, channel_bindings: None, source: Arc::new(SystemSource), state: State::Idle }
+    }
+
+    /// Requires Extended Protection: clients must send `bindings` (usually
+    /// [`ChannelBindings::tls_server_end_point`] of this server's certificate), as Exchange does
+    /// with Extended Protection set to *Require*.
+    pub fn with_channel_bindings(mut self, bindings: ChannelBindings) -> Self {
+        self.channel_bindings = Some(bindings);
+        self
     }
 
     /// Uses `source` for server challenges and timestamps (tests).
@@ -189,6 +200,12 @@ impl NtlmAcceptor {
             return Err(NtlmError::WrongPassword { principal: principal.to_string() });
         }
 
+        if let Some(expected) = &self.channel_bindings {
+            if client_av_pairs.get(av_pairs::CHANNEL_BINDINGS) != Some(expected.hash().as_slice()) {
+                return Err(NtlmError::ChannelBindingsMismatch { principal: principal.to_string() });
+            }
+        }
+
         if client_av_pairs.flags() & FLAG_MIC_PRESENT != 0 {
             let session_base_key = ntlmv2::session_base_key(&response_key, proof);
             let exported_session_key = if message.flags & KEY_EXCH != 0 {
@@ -215,6 +232,7 @@ impl fmt::Debug for NtlmAcceptor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("NtlmAcceptor")
             .field("target", &self.target)
+            .field("channel_bindings", &self.channel_bindings.is_some())
             .field("challenge_outstanding", &matches!(self.state, State::Challenged { .. }))
             .finish_non_exhaustive()
     }

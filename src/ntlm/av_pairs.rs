@@ -21,6 +21,8 @@ pub(crate) const DNS_TREE_NAME: u16 = 5;
 pub(crate) const FLAGS: u16 = 6;
 /// MsvAvTimestamp: the server's time as a FILETIME.
 pub(crate) const TIMESTAMP: u16 = 7;
+/// MsvAvChannelBindings: MD5 of the GSS channel bindings structure.
+pub(crate) const CHANNEL_BINDINGS: u16 = 10;
 
 /// MsvAvFlags bit: the AUTHENTICATE message carries a MIC.
 pub(crate) const FLAG_MIC_PRESENT: u32 = 0x0000_0002;
@@ -50,10 +52,11 @@ impl AvPairs {
             let fixed_len = match id {
                 FLAGS => Some(4),
                 TIMESTAMP => Some(8),
+                CHANNEL_BINDINGS => Some(16),
                 _ => None,
             };
             if fixed_len.is_some_and(|want| want != len) {
-                return Err(bad("an MsvAvFlags or MsvAvTimestamp pair has the wrong length"));
+                return Err(bad("an MsvAvFlags, MsvAvTimestamp or MsvAvChannelBindings pair has the wrong length"));
             }
             if pairs.iter().any(|(seen, _)| *seen == id) {
                 return Err(bad("an AV pair appears twice in the target information"));

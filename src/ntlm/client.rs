@@ -6,8 +6,9 @@ use std::sync::Arc;
 use zeroize::Zeroizing;
 
 use super::authenticate::{AuthenticateFields, MIC_OFFSET};
-use super::av_pairs::{FLAG_MIC_PRESENT, FLAGS as AV_FLAGS};
+use super::av_pairs::{CHANNEL_BINDINGS, FLAG_MIC_PRESENT, FLAGS as AV_FLAGS};
 use super::challenge::ChallengeMessage;
+use super::channel_bindings::ChannelBindings;
 use super::error::{NtlmError, NtlmMessageKind};
 use super::flags::*;
 use super::negotiate::NegotiateMessage;
@@ -19,6 +20,10 @@ use crate::transport::{Secret, UserName, UserNameFormat};
 /// and key exchange, the target information. No signing or sealing: HTTP only authenticates.
 const CLIENT_FLAGS: u32 =
     UNICODE | REQUEST_TARGET | NTLM | ALWAYS_SIGN | EXTENDED_SESSION_SECURITY | KEY_128 | KEY_EXCH | KEY_56;
+
+/// Longest target information the client echoes (servers send a few hundred bytes; the NT
+/// response that carries it must stay below 64 KiB).
+const MAX_TARGET_INFO_LEN: usize = 16 * 1024;
 
 /// The client side of an NTLMv2 handshake for one account.
 ///
@@ -34,19 +39,35 @@ pub struct NtlmClient {
     user: UserName,
     password: Secret,
     workstation: String,
+    channel_bindings: Option<ChannelBindings>,
     source: Arc<dyn NtlmSource>,
 }
 
 impl NtlmClient {
     /// A client for `user` with `password`, drawing randomness and time from the system.
     pub fn new(user: UserName, password: Secret) -> Self {
-        NtlmClient { user, password, workstation: String::new(), source: Arc::new(SystemSource) }
+        NtlmClient {
+            user,
+            password,
+            workstation: String::new(),
+            channel_bindings: None,
+            source: Arc::new(SystemSource),
+        }
     }
 
     /// Names the client's workstation in the AUTHENTICATE message (empty by default; servers only
     /// log it).
     pub fn with_workstation(mut self, workstation: impl Into<String>) -> Self {
         self.workstation = workstation.into();
+        self
+    }
+
+    /// Binds the handshake to the TLS connection it runs in (Extended Protection): `bindings` is
+    /// usually [`ChannelBindings::tls_server_end_point`] of the certificate the server presented
+    /// on this connection. Without it, servers that require Extended Protection refuse the
+    /// sign-in.
+    pub fn with_channel_bindings(mut self, bindings: ChannelBindings) -> Self {
+        self.channel_bindings = Some(bindings);
         self
     }
 
@@ -108,10 +129,17 @@ impl NtlmClient {
             let av_flags = av_pairs.flags() | FLAG_MIC_PRESENT;
             av_pairs.set(AV_FLAGS, av_flags.to_le_bytes().to_vec());
         }
+        if let Some(bindings) = &self.channel_bindings {
+            av_pairs.set(CHANNEL_BINDINGS, bindings.hash().to_vec());
+        }
 
+        let av_pairs = av_pairs.encode();
+        if av_pairs.len() > MAX_TARGET_INFO_LEN {
+            return Err(NtlmError::malformed(NtlmMessageKind::Challenge, "the target information is implausibly long"));
+        }
         let (user, domain) = self.user_and_domain();
         let response_key = ntlmv2::nt_owf_v2(self.password.expose(), &user, domain);
-        let blob = ntlmv2::client_blob(timestamp, &client_challenge, &av_pairs.encode());
+        let blob = ntlmv2::client_blob(timestamp, &client_challenge, &av_pairs);
         let proof = ntlmv2::nt_proof(&response_key, &challenge.server_challenge, &blob);
         let mut nt_response = Vec::with_capacity(16 + blob.len());
         nt_response.extend_from_slice(&proof);
@@ -159,6 +187,7 @@ impl fmt::Debug for NtlmClient {
             .field("user", &self.user)
             .field("password", &self.password)
             .field("workstation", &self.workstation)
+            .field("channel_bindings", &self.channel_bindings.is_some())
             .finish_non_exhaustive()
     }
 }

@@ -86,6 +86,22 @@ pub enum NtlmError {
         /// `DOMAIN\user` as the client sent it.
         principal: String,
     },
+    /// Extended Protection: the client's channel bindings do not match this TLS connection.
+    #[error(
+        "the channel bindings in {principal}'s AUTHENTICATE message are missing or do not match this \
+         TLS connection (Extended Protection); a proxy that terminates TLS is in between, or the client \
+         does not support Extended Protection"
+    )]
+    ChannelBindingsMismatch {
+        /// `DOMAIN\user` as the client sent it.
+        principal: String,
+    },
+    /// The certificate given for channel bindings could not be read.
+    #[error("the server certificate for channel bindings is unusable: {reason}")]
+    InvalidCertificate {
+        /// What is wrong with it.
+        reason: &'static str,
+    },
     /// A step came out of order, e.g. an AUTHENTICATE message with no CHALLENGE issued on this
     /// connection (each challenge answers one AUTHENTICATE only).
     #[error("NTLM step out of order: {reason}; the three NTLM messages must travel on one connection, in order")]

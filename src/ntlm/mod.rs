@@ -55,13 +55,15 @@
 //!
 //! NTLMv2 only: LM and NTLMv1 responses are refused by the acceptor and never sent by the client.
 //! Strings are Unicode (every Windows since NT sends them so); a peer insisting on the OEM code
-//! page gets [`NtlmError::Unsupported`]. No signing or sealing (HTTP does not use them), no
-//! channel bindings (Extended Protection) and no target-name (SPN) checks.
+//! page gets [`NtlmError::Unsupported`]. Extended Protection is supported through
+//! [`ChannelBindings`] (`tls-server-end-point`, computed with `ring`, already in the tree for
+//! rustls). No signing or sealing (HTTP does not use them) and no target names (SPNs).
 
 mod acceptor;
 mod authenticate;
 mod av_pairs;
 mod challenge;
+mod channel_bindings;
 mod client;
 mod error;
 mod fields;
@@ -72,6 +74,7 @@ mod ntlmv2;
 mod source;
 
 pub use acceptor::{NtlmAcceptor, NtlmPrincipal, NtlmTarget};
+pub use channel_bindings::ChannelBindings;
 pub use client::NtlmClient;
 pub use error::{NtlmError, NtlmMessageKind};
 pub use source::{FixedSource, NtlmSource, SystemSource};
