@@ -271,10 +271,13 @@ fn each_challenge_answers_one_authenticate_only() {
     assert!(matches!(acceptor.verify(&authenticate, pw), Err(NtlmError::WrongPassword { .. })));
 }
 
-/// An AUTHENTICATE message with the given responses, user and domain (UTF-16LE), no MIC.
-fn raw_authenticate(lm: &[u8], nt: &[u8], user: &str, domain: &str) -> Vec<u8> {
-    let utf16 = |s: &str| s.encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<u8>>();
-    let (user, domain) = (utf16(user), utf16(domain));
+/// An AUTHENTICATE message with the given responses, user and domain (UTF-16LE, or OEM when
+/// `unicode` is false), no MIC.
+fn raw_authenticate_in(unicode: bool, lm: &[u8], nt: &[u8], user: &str, domain: &str) -> Vec<u8> {
+    let encode = |s: &str| {
+        if unicode { s.encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<u8>>() } else { s.as_bytes().to_vec() }
+    };
+    let (user, domain) = (encode(user), encode(domain));
     let mut payload = Vec::new();
     let mut header = b"NTLMSSP\0\x03\0\0\0".to_vec();
     for data in [lm, nt, &domain[..], &user[..], &[][..], &[][..]] {
@@ -284,10 +287,75 @@ fn raw_authenticate(lm: &[u8], nt: &[u8], user: &str, domain: &str) -> Vec<u8> {
         header.extend_from_slice(&(offset as u32).to_le_bytes());
         payload.extend_from_slice(data);
     }
-    header.extend_from_slice(&0xa288_8205u32.to_le_bytes());
+    let flags: u32 = if unicode { 0xa288_8205 } else { 0xa288_8206 };
+    header.extend_from_slice(&flags.to_le_bytes());
     header.extend_from_slice(&[0; 8]);
     header.extend_from_slice(&payload);
     header
+}
+
+fn raw_authenticate(lm: &[u8], nt: &[u8], user: &str, domain: &str) -> Vec<u8> {
+    raw_authenticate_in(true, lm, nt, user, domain)
+}
+
+/// NTLMv2 computed here from MS-NLMP 3.3.2 directly on the primitives, independently of the
+/// module: NTProofStr followed by the blob.
+fn independent_ntlmv2_response(
+    password: &str,
+    user: &str,
+    domain: &str,
+    challenge: &[u8],
+    client_challenge: [u8; 8],
+) -> Vec<u8> {
+    use hmac::{Hmac, KeyInit, Mac};
+    use md4::{Digest, Md4};
+    let utf16 = |s: &str| s.encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<u8>>();
+    let hmac = |key: &[u8], parts: &[&[u8]]| {
+        let mut mac = Hmac::<md5::Md5>::new_from_slice(key).unwrap();
+        parts.iter().for_each(|p| mac.update(p));
+        mac.finalize().into_bytes().to_vec()
+    };
+    let nt_hash = Md4::digest(utf16(password));
+    let key = hmac(&nt_hash, &[&utf16(&(user.to_uppercase() + domain))]);
+    let mut blob = vec![1, 1, 0, 0, 0, 0, 0, 0];
+    blob.extend_from_slice(&0x01d0_0000_0000_0000u64.to_le_bytes());
+    blob.extend_from_slice(&client_challenge);
+    blob.extend_from_slice(&[0; 4]);
+    blob.extend_from_slice(field(challenge, 40));
+    blob.extend_from_slice(&[0; 4]);
+    let mut response = hmac(&key, &[&challenge[24..32], &blob]);
+    response.extend_from_slice(&blob);
+    response
+}
+
+#[test]
+fn curl_style_oem_clients_are_served_in_oem() {
+    // curl offers OEM strings only.
+    let mut negotiate = client(r"CONTOSO\alice", "pw").negotiate();
+    negotiate[12] = (negotiate[12] & !0x01) | 0x02;
+    let mut acceptor = NtlmAcceptor::new(target());
+    let challenge = acceptor.challenge(&negotiate).unwrap();
+    let flags = u32::from_le_bytes(challenge[20..24].try_into().unwrap());
+    assert_eq!(flags & 0x03, 0x02, "OEM granted, Unicode not");
+    assert_eq!(field(&challenge, 12), b"CONTOSO", "the target name is in OEM");
+
+    let nt = independent_ntlmv2_response("pw", "alice", "CONTOSO", &challenge, [5; 8]);
+    let authenticate = raw_authenticate_in(false, &[0; 24], &nt, "alice", "CONTOSO");
+    let principal = acceptor.verify(&authenticate, |_| Some(Secret::new("pw"))).unwrap();
+    assert_eq!(principal.to_string(), r"CONTOSO\alice");
+
+    // The same computation in Unicode, to show the independent reference agrees with the module.
+    let challenge = acceptor.challenge(&client(r"CONTOSO\alice", "pw").negotiate()).unwrap();
+    let nt = independent_ntlmv2_response("pw", "alice", "CONTOSO", &challenge, [6; 8]);
+    let authenticate = raw_authenticate(&[0; 24], &nt, "alice", "CONTOSO");
+    assert!(acceptor.verify(&authenticate, |_| Some(Secret::new("pw"))).is_ok());
+    let challenge = acceptor.challenge(&client(r"CONTOSO\alice", "pw").negotiate()).unwrap();
+    let nt = independent_ntlmv2_response("pw", "alice", "CONTOSO", &challenge, [6; 8]);
+    let authenticate = raw_authenticate(&[0; 24], &nt, "alice", "CONTOSO");
+    assert!(matches!(
+        acceptor.verify(&authenticate, |_| Some(Secret::new("pW"))),
+        Err(NtlmError::WrongPassword { .. })
+    ));
 }
 
 #[test]
@@ -313,16 +381,28 @@ fn ntlmv1_and_anonymous_are_refused() {
 }
 
 #[test]
-fn oem_only_peers_are_refused_with_a_clear_error() {
-    let mut oem_negotiate = client(r"CONTOSO\alice", "pw").negotiate();
-    oem_negotiate[12] = (oem_negotiate[12] & !0x01) | 0x02;
-    let err = NtlmAcceptor::new(target()).challenge(&oem_negotiate).unwrap_err();
-    assert!(matches!(err, NtlmError::Unsupported { message: NtlmMessageKind::Negotiate, .. }), "{err}");
+fn peers_without_a_usable_character_set_are_refused_with_a_clear_error() {
+    let mut no_charset = client(r"CONTOSO\alice", "pw").negotiate();
+    no_charset[12] &= !0x03;
+    let err = NtlmAcceptor::new(target()).challenge(&no_charset).unwrap_err();
+    assert!(matches!(err, NtlmError::Malformed { message: NtlmMessageKind::Negotiate, .. }), "{err}");
 
     let mut oem_challenge = unhex(NLMP_CHALLENGE);
     oem_challenge[20] &= !0x01;
     let err = nlmp_client().authenticate(&oem_challenge).unwrap_err();
+    assert!(matches!(err, NtlmError::Unsupported { message: NtlmMessageKind::Challenge, .. }), "{err}");
     assert!(err.to_string().contains("OEM code page"), "{err}");
+
+    // Non-ASCII names in OEM cannot be read without knowing the client's code page.
+    let mut negotiate = client(r"CONTOSO\alice", "pw").negotiate();
+    negotiate[12] = (negotiate[12] & !0x01) | 0x02;
+    let mut acceptor = NtlmAcceptor::new(target());
+    acceptor.challenge(&negotiate).unwrap();
+    let mut authenticate = raw_authenticate_in(false, &[0; 24], &[1; 60], "alice", "CONTOSO");
+    let user_at = u32::from_le_bytes(authenticate[40..44].try_into().unwrap()) as usize;
+    authenticate[user_at] = 0xe9;
+    let err = acceptor.verify(&authenticate, |_| Some(Secret::new("pw"))).unwrap_err();
+    assert!(matches!(err, NtlmError::Unsupported { message: NtlmMessageKind::Authenticate, .. }), "{err}");
 }
 
 #[test]

@@ -128,13 +128,19 @@ impl NtlmAcceptor {
     pub fn challenge(&mut self, negotiate: &[u8]) -> Result<Vec<u8>, NtlmError> {
         self.state = State::Idle;
         let asked = NegotiateMessage::parse(negotiate)?.flags;
-        if asked & UNICODE == 0 {
-            return Err(NtlmError::Unsupported {
-                message: NtlmMessageKind::Negotiate,
-                what: "strings in the OEM code page instead of Unicode",
-            });
-        }
-        let flags = (asked & ACCEPTOR_GRANTABLE) | UNICODE | NTLM | TARGET_TYPE_DOMAIN | TARGET_INFO;
+        // Unicode when the client offers it; OEM (ASCII names only) for clients that offer
+        // nothing else, as curl does.
+        let charset = match (asked & UNICODE != 0, asked & OEM != 0) {
+            (true, _) => UNICODE,
+            (false, true) => OEM,
+            (false, false) => {
+                return Err(NtlmError::malformed(
+                    NtlmMessageKind::Negotiate,
+                    "it offers neither Unicode nor OEM strings",
+                ));
+            }
+        };
+        let flags = (asked & ACCEPTOR_GRANTABLE) | charset | NTLM | TARGET_TYPE_DOMAIN | TARGET_INFO;
         let mut server_challenge = [0u8; 8];
         self.source.fill_random(&mut server_challenge)?;
 

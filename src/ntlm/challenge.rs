@@ -4,6 +4,7 @@
 use super::av_pairs::AvPairs;
 use super::error::{NtlmError, NtlmMessageKind};
 use super::fields::{MessageReader, MessageWriter, encode_utf16le};
+use super::flags::UNICODE;
 
 /// Length of the fixed header with the Version field.
 const HEADER_LEN: usize = 56;
@@ -36,10 +37,15 @@ impl ChallengeMessage {
         Ok(ChallengeMessage { flags, server_challenge, target_info })
     }
 
-    /// The message, with `target_name` (UTF-16LE) and the Version field `version`.
+    /// The message, with `target_name` (UTF-16LE when the flags say Unicode, else OEM, of
+    /// which only ASCII is written) and the Version field `version`.
     pub(crate) fn encode(&self, target_name: &str, version: [u8; 8]) -> Vec<u8> {
         let mut w = MessageWriter::new(2, HEADER_LEN);
-        w.security_buffer(&encode_utf16le(target_name));
+        if self.flags & UNICODE != 0 {
+            w.security_buffer(&encode_utf16le(target_name));
+        } else {
+            w.security_buffer(&target_name.bytes().filter(u8::is_ascii).collect::<Vec<u8>>());
+        }
         w.u32(self.flags);
         w.bytes(&self.server_challenge);
         w.bytes(&[0; 8]);

@@ -2,6 +2,8 @@
 
 /// Strings in the payload are UTF-16LE.
 pub(crate) const UNICODE: u32 = 0x0000_0001;
+/// Strings in the payload are in the OEM code page.
+pub(crate) const OEM: u32 = 0x0000_0002;
 /// The client asks for the server's target name.
 pub(crate) const REQUEST_TARGET: u32 = 0x0000_0004;
 /// Message signing.

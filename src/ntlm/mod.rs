@@ -54,8 +54,9 @@
 //! # What is (not) supported
 //!
 //! NTLMv2 only: LM and NTLMv1 responses are refused by the acceptor and never sent by the client.
-//! Strings are Unicode (every Windows since NT sends them so); a peer insisting on the OEM code
-//! page gets [`NtlmError::Unsupported`]. Extended Protection is supported through
+//! The client speaks Unicode only (every Windows since NT does); the acceptor also takes OEM
+//! strings from clients that offer nothing else (curl), as long as they are ASCII, and refuses
+//! other OEM text with [`NtlmError::Unsupported`]. Extended Protection is supported through
 //! [`ChannelBindings`] (`tls-server-end-point`, computed with `ring`, already in the tree for
 //! rustls). No signing or sealing (HTTP does not use them) and no target names (SPNs).
 
