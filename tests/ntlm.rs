@@ -63,9 +63,6 @@ const NLMP_AUTHENTICATE: &str = "4e544c4d5353500003000000180018006c0000005400540
 const NLMP_NT_RESPONSE: &str = "68cd0ab851e51c96aabc927bebef6a1c01010000000000000000000000000000aaaaaaaaaaaaaaaa0000000002000c0044006f006d00610069006e0001000c005300650072007600650072000000000000000000";
 /// 4.2.4.2.1.
 const NLMP_LMV2_RESPONSE: &str = "86c35097ac9cec102554764a57cccc19aaaaaaaaaaaaaaaa";
-/// 4.2.4.2.3: the random session key RC4-encrypted under the session base key
-/// 8de40ccadbc14a82f15cb0ad0de95ca3 (so it also proves the session base key).
-const NLMP_ENCRYPTED_SESSION_KEY: &str = "c5dad2544fc9799094ce1ce90bc9d03e";
 
 fn nlmp_client() -> NtlmClient {
     let mut random = vec![0xaa; 8];
@@ -80,7 +77,10 @@ fn ms_nlmp_4_2_4_client_computes_the_published_responses() {
     let authenticate = nlmp_client().authenticate(&unhex(NLMP_CHALLENGE)).unwrap();
     assert_eq!(hex(field(&authenticate, NT)), NLMP_NT_RESPONSE);
     assert_eq!(hex(field(&authenticate, LM)), NLMP_LMV2_RESPONSE);
-    assert_eq!(hex(field(&authenticate, SESSION_KEY)), NLMP_ENCRYPTED_SESSION_KEY);
+    // The example's client also signs and seals, so it exchanges a random session key; ours does
+    // neither, so MS-NLMP has it send none (the unit tests in src/ntlm reproduce the example's
+    // whole message, encrypted session key included, with the example's flags).
+    assert_eq!(field(&authenticate, SESSION_KEY), b"");
     // No timestamp in the challenge: no MIC, and the payload starts right after the Version.
     assert_eq!(u32::from_le_bytes(authenticate[32..36].try_into().unwrap()), 72);
 }
@@ -154,6 +154,60 @@ fn windows_capture_our_acceptor_accepts_the_windows_client() {
     assert!(matches!(
         acceptor().verify(&windows, lookup("user", "cosmo", "Pa$$w0rd")),
         Err(NtlmError::WrongPassword { .. })
+    ));
+}
+
+// ---------------------------------------------------------------------------------------------
+// pyspnego 0.12.4 (Python's maintained NTLM implementation, used by requests-ntlm and Ansible)
+// as the client against our acceptor: its NEGOTIATE, our acceptor's CHALLENGE (with the
+// challenge 1122334455667788 at 2026-05-28T20:26:40Z), its AUTHENTICATE. pyspnego signs and
+// seals, so it exchanges an RC4-encrypted session key and sends a MIC; the second sign-in also
+// carries channel bindings for `tls-server-end-point:` 00 01 .. 1f.
+
+const PYSPNEGO_NEGOTIATE: &str = "4e544c4d5353500001000000378208e200000000280000000000000028000000000c04000000000f";
+const PYSPNEGO_CHALLENGE: &str = "4e544c4d53535000020000000e000e0038000000358289e2112233445566778800000000000000008e008e00460000000a0063450000000f43004f004e0054004f0053004f0002000e0043004f004e0054004f0053004f0001000c004500580043004800300031000400160063006f006e0074006f0073006f002e0063006f006d00030024006500780063006800300031002e0063006f006e0074006f0073006f002e0063006f006d000500160063006f006e0074006f0073006f002e0063006f006d000700080000003f4ae0eedc0100000000";
+const PYSPNEGO_AUTHENTICATE_DOWN_LEVEL: &str = "4e544c4d53535000030000001800180058000000f800f800700000000e000e00680100000a000a007601000008000800800100001000100088010000358289e2000c04000000000f02a1f03b4312aa0d069df426c11a4306000000000000000000000000000000000000000000000000b6bb8a609eaf29e552f3629b5f2bc893010100000000000000003f4ae0eedc015a32d3d502aed21f0000000002000e0043004f004e0054004f0053004f0001000c004500580043004800300031000400160063006f006e0074006f0073006f002e0063006f006d00030024006500780063006800300031002e0063006f006e0074006f0073006f002e0063006f006d000500160063006f006e0074006f0073006f002e0063006f006d000700080000003f4ae0eedc0109002e0048005400540050002f006500780063006800300031002e0063006f006e0074006f0073006f002e0063006f006d000600040002000000000000000000000043004f004e0054004f0053004f0061006c0069006300650050005900570053009eeab242fc5ff1d1cd4ade61cec29f43";
+const PYSPNEGO_AUTHENTICATE_UPN_WITH_BINDINGS: &str = "4e544c4d535350000300000018001800580000000c010c0170000000000000007c010000220022007c010000080008009e01000010001000a6010000358289e2000c04000000000f635ae2b5de3d8d61ca5d2e3898b765c0000000000000000000000000000000000000000000000000a31443d135ef3b2ea5a193269e30dcc2010100000000000000003f4ae0eedc012bbc93150830b4910000000002000e0043004f004e0054004f0053004f0001000c004500580043004800300031000400160063006f006e0074006f0073006f002e0063006f006d00030024006500780063006800300031002e0063006f006e0074006f0073006f002e0063006f006d000500160063006f006e0074006f0073006f002e0063006f006d000700080000003f4ae0eedc010a0010008f1214c9c9cab8dc3bf866da9aba57a709002e0048005400540050002f006500780063006800300031002e0063006f006e0074006f0073006f002e0063006f006d000600040002000000000000000000000061006c00690063006500400063006f006e0074006f0073006f002e0063006f006d005000590057005300bbbfef42778ecdf94e47fe9f2cdd108f";
+
+fn pyspnego_acceptor(bindings: bool) -> NtlmAcceptor {
+    let mut acceptor = NtlmAcceptor::new(target())
+        .with_source(FixedSource::new(unhex("1122334455667788"), UNIX_EPOCH + Duration::from_secs(1_780_000_000)));
+    if bindings {
+        let mut data = b"tls-server-end-point:".to_vec();
+        data.extend(0u8..32);
+        acceptor = acceptor.with_channel_bindings(exsync::ntlm::ChannelBindings::from_application_data(&data));
+    }
+    // Deterministic: the same CHALLENGE pyspnego answered (and signed over in its MIC).
+    assert_eq!(hex(&acceptor.challenge(&unhex(PYSPNEGO_NEGOTIATE)).unwrap()), PYSPNEGO_CHALLENGE);
+    acceptor
+}
+
+#[test]
+fn pyspnego_client_is_accepted_with_key_exchange_mic_and_bindings() {
+    let pw = |password: &'static str| move |_: &NtlmPrincipal| Some(Secret::new(password));
+    let down_level = unhex(PYSPNEGO_AUTHENTICATE_DOWN_LEVEL);
+    let p = pyspnego_acceptor(false).verify(&down_level, pw("Winter2026!")).unwrap();
+    assert_eq!((p.to_string().as_str(), p.workstation()), (r"CONTOSO\alice", "PYWS"));
+    let upn = unhex(PYSPNEGO_AUTHENTICATE_UPN_WITH_BINDINGS);
+    let p = pyspnego_acceptor(true).verify(&upn, pw("Winter2026!")).unwrap();
+    assert_eq!((p.user(), p.domain()), ("alice@contoso.com", ""));
+
+    assert!(matches!(
+        pyspnego_acceptor(false).verify(&down_level, pw("winter2026!")),
+        Err(NtlmError::WrongPassword { .. })
+    ));
+    // The MIC (keyed with the session key pyspnego encrypted with RC4) covers the workstation.
+    let mut tampered = down_level.clone();
+    let ws = u32::from_le_bytes(tampered[48..52].try_into().unwrap()) as usize;
+    tampered[ws] ^= 0x20;
+    assert!(matches!(
+        pyspnego_acceptor(false).verify(&tampered, pw("Winter2026!")),
+        Err(NtlmError::MicMismatch { .. })
+    ));
+    // pyspnego's bindings are checked: without them, or with others, it is refused.
+    assert!(matches!(
+        pyspnego_acceptor(true).verify(&down_level, pw("Winter2026!")),
+        Err(NtlmError::ChannelBindingsMismatch { .. })
     ));
 }
 

@@ -92,8 +92,8 @@ enum State {
 ///
 /// Verification computes the NTLMv2 proof from the password the caller looks up (NTOWFv2 over
 /// the user and domain as sent), checks the MIC when the client announces one (decrypting the
-/// exchanged session key when the client used key exchange), and refuses LM/NTLMv1 and anonymous
-/// sign-ins. With [`with_channel_bindings`](Self::with_channel_bindings) it also requires the
+/// exchanged session key when the client used key exchange with signing or sealing), and
+/// refuses LM/NTLMv1 and anonymous sign-ins. With [`with_channel_bindings`](Self::with_channel_bindings) it also requires the
 /// client's channel bindings (Extended Protection); target names (SPNs) are not checked.
 pub struct NtlmAcceptor {
     target: NtlmTarget,
@@ -214,7 +214,9 @@ impl NtlmAcceptor {
 
         if client_av_pairs.flags() & FLAG_MIC_PRESENT != 0 {
             let session_base_key = ntlmv2::session_base_key(&response_key, proof);
-            let exported_session_key = if message.flags & KEY_EXCH != 0 {
+            // MS-NLMP 3.2.5.1.2: the client exchanged a random session key only with key
+            // exchange and signing or sealing.
+            let exported_session_key = if message.flags & KEY_EXCH != 0 && message.flags & (SIGN | SEAL) != 0 {
                 let encrypted: &[u8; 16] = message
                     .encrypted_session_key
                     .try_into()

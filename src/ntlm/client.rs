@@ -16,10 +16,10 @@ use super::ntlmv2;
 use super::source::{NtlmSource, SystemSource};
 use crate::transport::{Secret, UserName, UserNameFormat};
 
-/// The flags the client asks for: Unicode, NTLM with extended session security, 128/56-bit keys
-/// and key exchange, the target information. No signing or sealing: HTTP only authenticates.
-const CLIENT_FLAGS: u32 =
-    UNICODE | REQUEST_TARGET | NTLM | ALWAYS_SIGN | EXTENDED_SESSION_SECURITY | KEY_128 | KEY_EXCH | KEY_56;
+/// The flags the client asks for, as Windows' own HTTP stack does: Unicode, the target name, NTLM
+/// with extended session security, 128/56-bit keys. No signing or sealing (HTTP only
+/// authenticates), hence no key exchange either (MS-NLMP performs it only with one of them).
+const CLIENT_FLAGS: u32 = UNICODE | REQUEST_TARGET | NTLM | ALWAYS_SIGN | EXTENDED_SESSION_SECURITY | KEY_128 | KEY_56;
 
 /// Longest target information the client echoes (servers send a few hundred bytes; the NT
 /// response that carries it must stay below 64 KiB).
@@ -152,7 +152,9 @@ impl NtlmClient {
         };
 
         let session_base_key = ntlmv2::session_base_key(&response_key, &proof);
-        let (exported_session_key, encrypted_session_key) = if flags & KEY_EXCH != 0 {
+        // MS-NLMP 3.1.5.1.2: a random session key is exchanged only with key exchange *and*
+        // signing or sealing; otherwise the session base key is the exported key.
+        let (exported_session_key, encrypted_session_key) = if flags & KEY_EXCH != 0 && flags & (SIGN | SEAL) != 0 {
             let mut random_key = Zeroizing::new([0u8; 16]);
             self.source.fill_random(random_key.as_mut_slice())?;
             let encrypted = ntlmv2::rc4(&session_base_key, &random_key);
