@@ -1,7 +1,8 @@
 //! NTLMv2 against published data and between our own two ends: MS-NLMP section 4.2.4's NTLMv2
 //! example, a captured Windows exchange (Office Communicator 2007 R2 with a Windows Server 2003
-//! domain, as recorded in pidgin-sipe's test suite), client/acceptor round trips in UPN and
-//! down-level form, refusals, and secrets kept out of every printed form.
+//! domain, as recorded in pidgin-sipe's test suite), handshakes recorded from pyspnego and curl
+//! against our acceptor, client/acceptor round trips in UPN and down-level form, Extended
+//! Protection, refusals, and secrets kept out of every printed form.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -209,6 +210,24 @@ fn pyspnego_client_is_accepted_with_key_exchange_mic_and_bindings() {
         pyspnego_acceptor(true).verify(&down_level, pw("Winter2026!")),
         Err(NtlmError::ChannelBindingsMismatch { .. })
     ));
+}
+
+// curl 7.88.1 (`curl --ntlm -u 'CONTOSO\alice:Winter2026!'`) against our acceptor over HTTP, with
+// the same fixed challenge and clock: curl offers OEM strings only and sends no MIC.
+const CURL_NEGOTIATE: &str = "4e544c4d53535000010000000682080000000000000000000000000000000000";
+const CURL_AUTHENTICATE: &str = "4e544c4d53535000030000001800180040000000be00be00580000000700070016010000050005001d0100000b000b00220100000000000000000000068289007f4e9e4d1c049b8461092c1c080a452f6ec7491d93c477eb8ccfad6f9362c1ff050496eff3ee3d060101000000000000804e072fd17cdd016ec7491d93c477eb0000000002000e0043004f004e0054004f0053004f0001000c004500580043004800300031000400160063006f006e0074006f0073006f002e0063006f006d00030024006500780063006800300031002e0063006f006e0074006f0073006f002e0063006f006d000500160063006f006e0074006f0073006f002e0063006f006d000700080000003f4ae0eedc010000000000000000434f4e544f534f616c696365574f524b53544154494f4e";
+
+#[test]
+fn curl_client_is_accepted_in_oem() {
+    let mut acceptor = NtlmAcceptor::new(target())
+        .with_source(FixedSource::new(unhex("1122334455667788"), UNIX_EPOCH + Duration::from_secs(1_780_000_000)));
+    let challenge = acceptor.challenge(&unhex(CURL_NEGOTIATE)).unwrap();
+    assert_eq!(u32::from_le_bytes(challenge[20..24].try_into().unwrap()) & 0x03, 0x02, "OEM granted");
+    let p = acceptor.verify(&unhex(CURL_AUTHENTICATE), |_| Some(Secret::new("Winter2026!"))).unwrap();
+    assert_eq!((p.to_string().as_str(), p.workstation()), (r"CONTOSO\alice", "WORKSTATION"));
+    acceptor.challenge(&unhex(CURL_NEGOTIATE)).unwrap();
+    let wrong = acceptor.verify(&unhex(CURL_AUTHENTICATE), |_| Some(Secret::new("Winter2026?")));
+    assert_eq!(wrong, Err(NtlmError::WrongPassword { principal: r"CONTOSO\alice".into() }));
 }
 
 // ---------------------------------------------------------------------------------------------
