@@ -301,7 +301,17 @@ fn the_client_uses_the_server_timestamp_and_sends_a_mic() {
         (server_time.duration_since(UNIX_EPOCH).unwrap().as_nanos() / 100) as u64 + 116_444_736_000_000_000;
     assert_eq!(u64::from_le_bytes(blob[8..16].try_into().unwrap()), server_filetime);
     assert_eq!(field(&authenticate, LM), &[0u8; 24], "LMv2 is replaced by zeros when the server sends a timestamp");
-    assert_ne!(&authenticate[72..88], &[0u8; 16], "the MIC is filled in");
+    // The MIC, recomputed from MS-NLMP on the primitives: HMAC-MD5 keyed with the session base
+    // key (no key exchange without signing) over the three messages, the MIC zeroed.
+    let key = independent_response_key("pw", "alice", "CONTOSO");
+    let session_base_key = independent_hmac_md5(&key, &[&field(&authenticate, NT)[..16]]);
+    let mut zeroed = authenticate.clone();
+    zeroed[72..88].fill(0);
+    let mic = independent_hmac_md5(&session_base_key, &[&c.negotiate(), &challenge, &zeroed]);
+    assert_eq!(hex(&authenticate[72..88]), hex(&mic));
+    let av_flags =
+        6u16.to_le_bytes().iter().chain(&4u16.to_le_bytes()).chain(&2u32.to_le_bytes()).copied().collect::<Vec<u8>>();
+    assert!(blob.windows(8).any(|w| w == av_flags), "MsvAvFlags announces the MIC");
     assert!(acceptor.verify(&authenticate, |_| Some(Secret::new("pw"))).is_ok());
 }
 
@@ -371,6 +381,20 @@ fn raw_authenticate(lm: &[u8], nt: &[u8], user: &str, domain: &str) -> Vec<u8> {
     raw_authenticate_in(true, lm, nt, user, domain)
 }
 
+fn independent_hmac_md5(key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
+    use hmac::{Hmac, KeyInit, Mac};
+    let mut mac = Hmac::<md5::Md5>::new_from_slice(key).unwrap();
+    parts.iter().for_each(|p| mac.update(p));
+    mac.finalize().into_bytes().to_vec()
+}
+
+/// NTOWFv2 from MS-NLMP 3.3.2, on the primitives (ASCII user names).
+fn independent_response_key(password: &str, user: &str, domain: &str) -> Vec<u8> {
+    use md4::{Digest, Md4};
+    let utf16 = |s: &str| s.encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<u8>>();
+    independent_hmac_md5(&Md4::digest(utf16(password)), &[&utf16(&(user.to_uppercase() + domain))])
+}
+
 /// NTLMv2 computed here from MS-NLMP 3.3.2 directly on the primitives, independently of the
 /// module: NTProofStr followed by the blob.
 fn independent_ntlmv2_response(
@@ -380,23 +404,14 @@ fn independent_ntlmv2_response(
     challenge: &[u8],
     client_challenge: [u8; 8],
 ) -> Vec<u8> {
-    use hmac::{Hmac, KeyInit, Mac};
-    use md4::{Digest, Md4};
-    let utf16 = |s: &str| s.encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<u8>>();
-    let hmac = |key: &[u8], parts: &[&[u8]]| {
-        let mut mac = Hmac::<md5::Md5>::new_from_slice(key).unwrap();
-        parts.iter().for_each(|p| mac.update(p));
-        mac.finalize().into_bytes().to_vec()
-    };
-    let nt_hash = Md4::digest(utf16(password));
-    let key = hmac(&nt_hash, &[&utf16(&(user.to_uppercase() + domain))]);
+    let key = independent_response_key(password, user, domain);
     let mut blob = vec![1, 1, 0, 0, 0, 0, 0, 0];
     blob.extend_from_slice(&0x01d0_0000_0000_0000u64.to_le_bytes());
     blob.extend_from_slice(&client_challenge);
     blob.extend_from_slice(&[0; 4]);
     blob.extend_from_slice(field(challenge, 40));
     blob.extend_from_slice(&[0; 4]);
-    let mut response = hmac(&key, &[&challenge[24..32], &blob]);
+    let mut response = independent_hmac_md5(&key, &[&challenge[24..32], &blob]);
     response.extend_from_slice(&blob);
     response
 }
