@@ -84,13 +84,15 @@ pub(crate) struct AuthenticateFields<'a> {
 
 impl AuthenticateFields<'_> {
     /// The message (strings in UTF-16LE). The payload is laid out as Windows does: domain, user,
-    /// workstation, LM response, NT response, session key. Every field is far below 64 KiB.
+    /// workstation, LM response, NT response, session key.
     pub(crate) fn encode(&self) -> Vec<u8> {
         let header_len = if self.with_mic { HEADER_WITH_MIC } else { MIC_OFFSET };
         let (domain, user, workstation) =
             (encode_utf16le(self.domain), encode_utf16le(self.user), encode_utf16le(self.workstation));
         let mut payload = Vec::new();
         let mut place = |data: &[u8]| {
+            // A security buffer holds at most 64 KiB; longer data (an absurd workstation name) is cut.
+            let data = &data[..data.len().min(usize::from(u16::MAX))];
             let offset = header_len + payload.len();
             payload.extend_from_slice(data);
             (data.len(), offset)
