@@ -94,7 +94,9 @@ enum State {
 /// the user and domain as sent), checks the MIC when the client announces one (decrypting the
 /// exchanged session key when the client used key exchange with signing or sealing), and
 /// refuses LM/NTLMv1 and anonymous sign-ins. With [`with_channel_bindings`](Self::with_channel_bindings) it also requires the
-/// client's channel bindings (Extended Protection); target names (SPNs) are not checked.
+/// client's channel bindings (Extended Protection); target names (SPNs) are not checked. The
+/// client's timestamp is not compared with the clock: the fresh, single-use server challenge
+/// already stops replays.
 pub struct NtlmAcceptor {
     target: NtlmTarget,
     channel_bindings: Option<ChannelBindings>,
