@@ -10,12 +10,14 @@
 //!   step-down, wire-trace redaction, and the HTTPS driver over them ([`transport::EwsClient`]);
 //! - [`autodiscover`]: POX and SOAP autodiscover messages, the sans-IO plan from an email address
 //!   to the EWS URL, and its driver ([`autodiscover::AutodiscoverClient`]);
+//! - [`ntlm`]: NTLMv2 messages for the HTTP client and the simulator's acceptor, sans-IO;
 //! - `sim` (feature `sim`): the EWS simulator: a mailbox store with Exchange's semantics, served on
 //!   loopback by `SimServer` (EWS, autodiscover, OAuth token endpoint).
 #![deny(missing_docs)]
 
 pub mod autodiscover;
 pub mod ews;
+pub mod ntlm;
 #[cfg(feature = "sim")]
 pub mod sim;
 pub mod transport;
