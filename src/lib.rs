@@ -10,11 +10,14 @@
 //!   policy, server-version step-down, wire-trace naming and redaction;
 //! - [`autodiscover`]: POX and SOAP autodiscover messages, and the sans-IO plan from an email address
 //!   to the EWS URL;
+//! - [`setup`]: the admin's setup flow (a sans-IO state machine), the connectivity analyzer's
+//!   sequencer and report, additional-domain parsing, the saved configuration and its secret store;
 //! - `sim` (feature `sim`): the EWS simulator's mailbox store, with Exchange's semantics.
 #![deny(missing_docs)]
 
 pub mod autodiscover;
 pub mod ews;
+pub mod setup;
 #[cfg(feature = "sim")]
 pub mod sim;
 pub mod transport;
