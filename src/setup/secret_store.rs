@@ -65,6 +65,14 @@ pub enum SecretStoreError {
         /// The reference.
         reference: String,
     },
+    /// A saved configuration's secret was used before being loaded from the store.
+    #[error(
+        "the secret under {reference} has not been loaded from the secret store yet (load the saved setup's secrets first)"
+    )]
+    NotLoaded {
+        /// The reference.
+        reference: String,
+    },
     /// The sealed value did not open: the key differs from the one it was stored with, or the
     /// stored bytes were altered.
     #[error(
