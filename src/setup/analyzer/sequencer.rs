@@ -7,7 +7,7 @@ use std::time::Duration;
 use url::{Host, Url};
 
 use super::advice::{self, AuthVerdict};
-use super::probe::{FolderKind, Probe, ProbeKind, ProbeResult};
+use super::probe::{EwsOutcome, EwsSeen, FolderKind, Probe, ProbeKind, ProbeResult};
 use super::report::{AnalyzerReport, AnalyzerStep, AutodiscoverFinding, Findings, SkipReason, StepOutcome, StepReport};
 use crate::autodiscover::{
     ApprovedHosts, AttemptRecord, AutodiscoverConfig, AutodiscoverError, AutodiscoverPlan, Refusal, Step,
@@ -244,6 +244,9 @@ impl Analyzer {
             return Err(err);
         }
         self.step_took += took;
+        if let ProbeResult::Ews(EwsOutcome::Ok(EwsSeen { server_version: Some(v), .. })) = &result {
+            self.findings.server_version.get_or_insert_with(|| v.clone());
+        }
         match (probe, result) {
             (Probe::Dns { .. }, ProbeResult::Dns(outcome)) => {
                 let hand_entered = self.input.ews_url.is_some();
@@ -458,7 +461,7 @@ impl Analyzer {
         self.alternate.is_none() && alternate_credentials(&self.input.credentials).is_some()
     }
 
-    fn handle_authentication(&mut self, tried: Credentials, outcome: &super::probe::EwsOutcome) {
+    fn handle_authentication(&mut self, tried: Credentials, outcome: &EwsOutcome) {
         match advice::authentication(&tried, outcome) {
             AuthVerdict::Accepted(seen) => {
                 self.findings.auth_scheme = Some(tried.scheme().to_owned());
