@@ -556,17 +556,17 @@ fn protocol_misuse_is_refused_without_losing_the_probe() {
         a.handle(ProbeResult::Connect(ConnectOutcome::Connected { address: None }), TOOK),
         Err(AnalyzerError::NoProbeInProgress)
     );
-    let Next::Probe(first) = a.next() else { panic!() };
-    let Next::Probe(again) = a.next() else { panic!() };
+    let Next::Probe(first) = a.next_probe() else { panic!() };
+    let Next::Probe(again) = a.next_probe() else { panic!() };
     assert_eq!(first.kind(), ProbeKind::Dns);
     assert_eq!(again.kind(), ProbeKind::Dns, "next is idempotent");
     assert_eq!(a.current_step(), Some(AnalyzerStep::Dns));
     let err = a.handle(ProbeResult::Tls(TlsOutcome::HandshakeFailed { detail: "x".into() }), TOOK).unwrap_err();
     assert_eq!(err, AnalyzerError::UnexpectedResult { expected: ProbeKind::Dns, got: ProbeKind::Tls });
-    assert!(matches!(a.next(), Next::Probe(Probe::Dns { .. })), "the probe is still outstanding");
+    assert!(matches!(a.next_probe(), Next::Probe(Probe::Dns { .. })), "the probe is still outstanding");
     let (report, _) = run(&mut a, healthy);
     assert!(report.passed());
-    assert!(matches!(a.next(), Next::Done(_)), "done stays done");
+    assert!(matches!(a.next_probe(), Next::Done(_)), "done stays done");
     assert_eq!(a.handle(ProbeResult::Dns(DnsOutcome::default()), TOOK), Err(AnalyzerError::NoProbeInProgress));
     assert_eq!(a.steps().len(), AnalyzerStep::ALL.len());
 }
@@ -618,7 +618,7 @@ fn durations_add_up_per_step() {
     let mut a = with_url(ntlm("svc@contoso.com"), "https://mail.contoso.com/EWS/Exchange.asmx");
     let mut n = 0u64;
     loop {
-        match a.next() {
+        match a.next_probe() {
             Next::Done(report) => {
                 for s in &report.steps {
                     if let StepOutcome::Passed { took, .. } = &s.outcome {

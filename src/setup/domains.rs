@@ -597,7 +597,8 @@ mod tests {
 
     #[test]
     fn every_rejection_names_the_entry() {
-        let cases: Vec<(&str, fn(&DomainError) -> bool)> = vec![
+        type Check = fn(&DomainError) -> bool;
+        let cases: Vec<(&str, Check)> = vec![
             ("conto so.com", |e| matches!(e, DomainError::Whitespace { .. })),
             ("contoso.com\tx", |e| matches!(e, DomainError::Whitespace { .. })),
             ("alice@contoso.com", |e| matches!(e, DomainError::AtSign { hint: Some(_), .. })),

@@ -34,7 +34,7 @@
 //! flow.set_validation_target("alice@fabrikam.com", Some("https://mail.contoso.com/EWS/Exchange.asmx")).unwrap();
 //! let (ticket, mut analyzer) = flow.start_validation().unwrap();
 //! let report = loop {
-//!     let result = match analyzer.next() {
+//!     let result = match analyzer.next_probe() {
 //!         Next::Done(report) => break report,
 //!         Next::Probe(Probe::Dns { hosts, .. }) => ProbeResult::Dns(DnsOutcome {
 //!             hosts: hosts.into_iter().map(|host| HostLookup { host, result: Ok(vec![[192, 0, 2, 7].into()]) }).collect(),
@@ -49,7 +49,7 @@
 //!     analyzer.handle(result, Duration::from_millis(3)).unwrap();
 //! };
 //! let now = DateTime::from_timestamp(1_767_225_600, 0).unwrap(); // the caller's clock
-//! assert!(flow.finish_validation(ticket, *report, now).unwrap().is_passed());
+//! assert!(flow.finish_validation(ticket, report, now).unwrap().is_passed());
 //!
 //! let store = EncryptedSecretStore::new(&SecretKey::from_bytes(&[9; 32]).unwrap(), MemorySecretBlobs::default());
 //! let config = flow.save(&store).unwrap();

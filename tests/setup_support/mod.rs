@@ -82,8 +82,8 @@ pub fn autodiscover_at_subdomain(attempt: &Attempt) -> Outcome {
 pub fn run(analyzer: &mut Analyzer, mut respond: impl FnMut(&Probe) -> ProbeResult) -> (AnalyzerReport, Vec<Probe>) {
     let mut probes = Vec::new();
     for _ in 0..200 {
-        match analyzer.next() {
-            Next::Done(report) => return (*report, probes),
+        match analyzer.next_probe() {
+            Next::Done(report) => return (report, probes),
             Next::Probe(p) => {
                 let result = respond(&p);
                 probes.push(p);

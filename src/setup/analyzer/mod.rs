@@ -16,7 +16,7 @@
 //! once, and the report's [`Findings`] record the form that worked.
 //!
 //! The analyzer does no I/O ([`Analyzer`] is a sans-IO sequencer): a driver asks
-//! [`Analyzer::next`] for a [`Probe`], runs it, and reports the [`ProbeResult`] and the time it
+//! [`Analyzer::next_probe`] for a [`Probe`], runs it, and reports the [`ProbeResult`] and the time it
 //! took to [`Analyzer::handle`], until [`Next::Done`] hands over the [`AnalyzerReport`]. It can be
 //! run at setup and at any time later.
 //!
@@ -35,7 +35,7 @@
 //! let mut analyzer = Analyzer::new(input).unwrap();
 //!
 //! let report = loop {
-//!     let result = match analyzer.next() {
+//!     let result = match analyzer.next_probe() {
 //!         Next::Done(report) => break report,
 //!         Next::Probe(Probe::Dns { hosts, .. }) => ProbeResult::Dns(DnsOutcome {
 //!             hosts: hosts.into_iter().map(|host| HostLookup { host, result: Ok(vec![[192, 0, 2, 7].into()]) }).collect(),

@@ -1,4 +1,4 @@
-//! The analyzer's sans-IO sequencer: [`Analyzer::next`] says which [`Probe`] to run (or hands
+//! The analyzer's sans-IO sequencer: [`Analyzer::next_probe`] says which [`Probe`] to run (or hands
 //! back the finished [`AnalyzerReport`]); the driver runs it and hands the [`ProbeResult`] and the
 //! time it took to [`Analyzer::handle`].
 
@@ -61,7 +61,7 @@ pub enum AnalyzerError {
         reason: &'static str,
     },
     /// [`Analyzer::handle`] was called with no probe outstanding.
-    #[error("no probe is in progress (call next first)")]
+    #[error("no probe is in progress (call next_probe first)")]
     NoProbeInProgress,
     /// The result is of another kind than the probe outstanding.
     #[error("the analyzer expected a {expected:?} result and got a {got:?} result")]
@@ -79,7 +79,7 @@ pub enum Next {
     /// Run this probe and report with [`Analyzer::handle`].
     Probe(Probe),
     /// Finished.
-    Done(Box<AnalyzerReport>),
+    Done(AnalyzerReport),
 }
 
 /// A running autodiscover plan.
@@ -216,13 +216,13 @@ impl Analyzer {
 
     /// The next probe to run, or the report. Calling it again before [`Analyzer::handle`] returns
     /// the same probe.
-    pub fn next(&mut self) -> Next {
+    pub fn next_probe(&mut self) -> Next {
         loop {
             if let Some(p) = &self.outstanding {
                 return Next::Probe(p.clone());
             }
             let Some(step) = self.current_step() else {
-                return Next::Done(Box::new(self.report()));
+                return Next::Done(self.report());
             };
             if let Some(failed) = self.blocking_failure(step) {
                 self.finish(StepOutcome::Skipped { reason: SkipReason::EarlierStepFailed { step: failed } });
@@ -235,7 +235,7 @@ impl Analyzer {
         }
     }
 
-    /// Reports the result of the probe last returned by [`Analyzer::next`] and how long it took.
+    /// Reports the result of the probe last returned by [`Analyzer::next_probe`] and how long it took.
     pub fn handle(&mut self, result: ProbeResult, took: Duration) -> Result<(), AnalyzerError> {
         let probe = self.outstanding.take().ok_or(AnalyzerError::NoProbeInProgress)?;
         if probe.kind() != result.kind() {
