@@ -7,11 +7,12 @@
 mod setup_support;
 
 use chrono::DateTime;
+use exsync::autodiscover::Attempt;
 use exsync::ews::ResponseCode;
 use exsync::setup::*;
 use exsync::transport::{Credentials, Secret};
 use proptest::prelude::*;
-use setup_support::{healthy, run};
+use setup_support::{healthy, pox_answer, run};
 
 const METHODS: [ConnectionMethod; 3] = [
     ConnectionMethod::ServiceAccount(ServiceAccountAuth::Ntlm),
@@ -142,6 +143,16 @@ fn apply(flow: &mut SetupFlow, op: &Op, checked: &mut Option<Checked>, store: &d
                         code: ResponseCode::ErrorAccessDenied,
                         message: "denied".into(),
                     }),
+                    // Exchange in the test mailbox's own domain, so that autodiscover's answer is
+                    // trusted whatever the service account's domain is.
+                    Probe::Autodiscover { attempt: Attempt::Pox { url, .. }, .. } => {
+                        match url.host_str().and_then(|h| h.strip_prefix("autodiscover.")) {
+                            Some(domain) => ProbeResult::Autodiscover(pox_answer(&format!(
+                                "https://mail.{domain}/EWS/Exchange.asmx"
+                            ))),
+                            None => healthy(p),
+                        }
+                    }
                     other => healthy(other),
                 }
             });
