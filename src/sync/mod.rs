@@ -1,0 +1,22 @@
+//! The sync engine's pure core: the canonical records the application sees ([`Contact`],
+//! [`Event`]), the per-user settings, and (in later modules) the planner that turns both sides'
+//! changes and the stored state into actions.
+//!
+//! The engine follows plan → execute → commit: a pure decision table (as in vdirsyncer) decides,
+//! a thin async executor runs the decisions against a [`MailboxBackend`](crate::backend::MailboxBackend),
+//! and one store transaction records the outcome.
+
+pub mod contact;
+pub mod event;
+pub mod record;
+pub mod settings;
+
+pub use contact::{AddressKind, Contact, Email, MAX_EMAILS, Phone, PhoneKind, PostalAddress};
+pub use event::{
+    Attendee, AttendeeResponse, AttendeeRole, DayGroup, Event, MAX_ATTENDEES, OccurrenceException, Recurrence,
+    RecurrenceEnd, RecurrenceRule, Sensitivity, ShowAs, WeekOfMonth, Weekday,
+};
+pub use record::{AppId, ObjectKind, Record, RecordError, UserId};
+pub use settings::{
+    ConflictPolicy, ContactSettings, ContactsFolder, Direction, EventSettings, EventWindow, SyncSettings, UserSettings,
+};
