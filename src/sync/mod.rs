@@ -6,16 +6,22 @@
 //! a thin async executor runs the decisions against a [`MailboxBackend`](crate::backend::MailboxBackend),
 //! and one store transaction records the outcome.
 
+pub mod conflict;
 pub mod contact;
 pub mod event;
+pub mod plan;
+pub mod planner;
 pub mod record;
 pub mod settings;
 
+pub use conflict::{Conflict, ConflictResolver, Resolution, decide};
 pub use contact::{AddressKind, Contact, Email, MAX_EMAILS, Phone, PhoneKind, PostalAddress};
 pub use event::{
     Attendee, AttendeeResponse, AttendeeRole, DayGroup, Event, MAX_ATTENDEES, OccurrenceException, Recurrence,
     RecurrenceEnd, RecurrenceRule, Sensitivity, ShowAs, WeekOfMonth, Weekday,
 };
+pub use plan::{Action, ConflictOutcome, Plan, PlanError, PlanInput, PlanMode, RemoteOp, Skip, SkipReason, Subject};
+pub use planner::plan;
 pub use record::{AppId, ObjectKind, Record, RecordError, UserId};
 pub use settings::{
     ConflictPolicy, ContactSettings, ContactsFolder, Direction, EventSettings, EventWindow, SyncSettings, UserSettings,
