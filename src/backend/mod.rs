@@ -199,3 +199,60 @@ pub trait MailboxBackend: Send + Sync {
         tag: &AppId,
     ) -> impl Future<Output = Result<Vec<RemoteItem>, BackendError>> + Send;
 }
+
+impl<T: MailboxBackend + ?Sized> MailboxBackend for std::sync::Arc<T> {
+    fn list_changes(
+        &self,
+        user: &UserId,
+        scope: &FolderScope,
+        cursor: Option<&Cursor>,
+        max: usize,
+    ) -> impl Future<Output = Result<ChangePage, BackendError>> + Send {
+        (**self).list_changes(user, scope, cursor, max)
+    }
+
+    fn read(
+        &self,
+        user: &UserId,
+        scope: &FolderScope,
+        ids: &[String],
+    ) -> impl Future<Output = Result<Vec<ItemResult<RemoteItem>>, BackendError>> + Send {
+        (**self).read(user, scope, ids)
+    }
+
+    fn create(
+        &self,
+        user: &UserId,
+        scope: &FolderScope,
+        items: &[NewItem],
+    ) -> impl Future<Output = Result<Vec<ItemResult<RemoteId>>, BackendError>> + Send {
+        (**self).create(user, scope, items)
+    }
+
+    fn update(
+        &self,
+        user: &UserId,
+        scope: &FolderScope,
+        changes: &[ItemChange],
+    ) -> impl Future<Output = Result<Vec<ItemResult<RemoteId>>, BackendError>> + Send {
+        (**self).update(user, scope, changes)
+    }
+
+    fn delete(
+        &self,
+        user: &UserId,
+        scope: &FolderScope,
+        ids: &[RemoteId],
+    ) -> impl Future<Output = Result<Vec<ItemResult<()>>, BackendError>> + Send {
+        (**self).delete(user, scope, ids)
+    }
+
+    fn find_by_tag(
+        &self,
+        user: &UserId,
+        scope: &FolderScope,
+        tag: &AppId,
+    ) -> impl Future<Output = Result<Vec<RemoteItem>, BackendError>> + Send {
+        (**self).find_by_tag(user, scope, tag)
+    }
+}

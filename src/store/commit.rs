@@ -12,6 +12,8 @@ use super::queue::Delivery;
 pub struct Commit {
     /// The new sync cursor (`None`: leave it).
     pub cursor: Option<Cursor>,
+    /// Forget the whole id map first (rebuilding it after a reset).
+    pub clear_map: bool,
     /// Mappings removed (by application id), applied first.
     pub unlinks: Vec<AppId>,
     /// Mappings created or replaced (by application id; a mapping of another application id to
@@ -27,6 +29,7 @@ impl Commit {
     /// Whether the commit changes nothing.
     pub fn is_empty(&self) -> bool {
         self.cursor.is_none()
+            && !self.clear_map
             && self.unlinks.is_empty()
             && self.links.is_empty()
             && self.consumed.is_empty()

@@ -132,6 +132,9 @@ impl StateStore for MemoryStore {
         s.enrolled(user)?;
         let key = (user.clone(), kind);
         let map = s.maps.entry(key.clone()).or_default();
+        if commit.clear_map {
+            map.clear();
+        }
         for a in &commit.unlinks {
             map.remove(a);
         }

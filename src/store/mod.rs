@@ -7,7 +7,7 @@
 //! a process that dies between steps loses nothing and applies nothing twice.
 //!
 //! ```
-//! use chrono::Utc;
+//! use chrono::{TimeZone, Utc};
 //! use exsync::store::{AppChange, Commit, Delivery, MemoryStore, StateStore};
 //! use exsync::sync::{AppId, Contact, ObjectKind, Record, UserId, UserSettings};
 //!
@@ -15,7 +15,7 @@
 //! let user = UserId::new("alice@contoso.com");
 //! store.enrol(&user, &UserSettings::default()).unwrap();
 //! let rec = Record::Contact(Contact::default());
-//! store.push_app_change(&user, ObjectKind::Contacts, &AppChange::upsert(AppId::new("c1"), rec.clone(), Utc::now())).unwrap();
+//! store.push_app_change(&user, ObjectKind::Contacts, &AppChange::upsert(AppId::new("c1"), rec.clone(), Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap())).unwrap();
 //! assert_eq!(store.app_changes(&user, ObjectKind::Contacts).unwrap().len(), 1);
 //!
 //! let commit = Commit { deliveries: vec![(AppId::new("c2"), Delivery::Upsert(rec))], ..Commit::default() };
@@ -92,4 +92,49 @@ pub trait StateStore: Send + Sync {
     /// Forgets the id map and the cursor of a user and kind (the queues stay), so the next sync
     /// rebuilds the map by matching.
     fn reset(&self, user: &UserId, kind: ObjectKind) -> Result<(), StoreError>;
+}
+
+impl<T: StateStore + ?Sized> StateStore for std::sync::Arc<T> {
+    fn setup_config(&self) -> Result<Option<serde_json::Value>, StoreError> {
+        (**self).setup_config()
+    }
+    fn set_setup_config(&self, config: &serde_json::Value) -> Result<(), StoreError> {
+        (**self).set_setup_config(config)
+    }
+    fn enrol(&self, user: &UserId, settings: &UserSettings) -> Result<(), StoreError> {
+        (**self).enrol(user, settings)
+    }
+    fn user_settings(&self, user: &UserId) -> Result<Option<UserSettings>, StoreError> {
+        (**self).user_settings(user)
+    }
+    fn users(&self) -> Result<Vec<UserId>, StoreError> {
+        (**self).users()
+    }
+    fn remove_user(&self, user: &UserId) -> Result<bool, StoreError> {
+        (**self).remove_user(user)
+    }
+    fn push_app_change(&self, user: &UserId, kind: ObjectKind, change: &AppChange) -> Result<u64, StoreError> {
+        (**self).push_app_change(user, kind, change)
+    }
+    fn app_changes(&self, user: &UserId, kind: ObjectKind) -> Result<Vec<OutboxEntry>, StoreError> {
+        (**self).app_changes(user, kind)
+    }
+    fn inbox(&self, user: &UserId, kind: Option<ObjectKind>, limit: usize) -> Result<Vec<InboxEntry>, StoreError> {
+        (**self).inbox(user, kind, limit)
+    }
+    fn ack(&self, user: &UserId, seq: u64, app_version: Option<&str>) -> Result<AckOutcome, StoreError> {
+        (**self).ack(user, seq, app_version)
+    }
+    fn cursor(&self, user: &UserId, kind: ObjectKind) -> Result<Option<Cursor>, StoreError> {
+        (**self).cursor(user, kind)
+    }
+    fn mappings(&self, user: &UserId, kind: ObjectKind) -> Result<Vec<Mapping>, StoreError> {
+        (**self).mappings(user, kind)
+    }
+    fn commit(&self, user: &UserId, kind: ObjectKind, commit: &Commit) -> Result<(), StoreError> {
+        (**self).commit(user, kind, commit)
+    }
+    fn reset(&self, user: &UserId, kind: ObjectKind) -> Result<(), StoreError> {
+        (**self).reset(user, kind)
+    }
 }

@@ -304,6 +304,9 @@ impl StateStore for SqliteStore {
         self.write("commit a sync round", |tx| {
             self.enrolled(tx, user)?;
             let e = || self.err("commit a sync round");
+            if commit.clear_map {
+                tx.execute("DELETE FROM id_map WHERE user = ?1 AND kind = ?2", params![u, k]).map_err(e())?;
+            }
             for a in &commit.unlinks {
                 tx.execute("DELETE FROM id_map WHERE user = ?1 AND kind = ?2 AND app_id = ?3", params![u, k, a.as_str()])
                     .map_err(e())?;

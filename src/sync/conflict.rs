@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 
 use super::plan::PlanError;
 use super::record::{AppId, ObjectKind, Record, UserId};
-use super::settings::ConflictPolicy;
+use super::settings::{ConflictPolicy, SyncSettings};
 
 /// Both versions of a record in conflict. `None` on a side means that side deleted it.
 #[derive(Debug, Clone, Copy)]
@@ -117,4 +117,18 @@ pub fn decide(
             decision
         }
     })
+}
+
+/// Decides a conflict under `settings`: with one direction only, the side that flows wins;
+/// otherwise as [`decide`] with the settings' policy.
+pub fn decide_under(
+    settings: &SyncSettings,
+    conflict: &Conflict<'_>,
+    resolver: Option<&dyn ConflictResolver>,
+) -> Result<Resolution, PlanError> {
+    match (settings.direction.app_to_exchange(), settings.direction.exchange_to_app()) {
+        (true, false) => Ok(Resolution::KeepApp),
+        (false, true) => Ok(Resolution::KeepExchange),
+        _ => decide(settings.conflict_policy, conflict, resolver),
+    }
 }

@@ -29,7 +29,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 
-use super::conflict::{Conflict, Resolution, decide};
+use super::conflict::{Conflict, Resolution, decide_under};
 use super::plan::{Action, ConflictOutcome, Plan, PlanError, PlanInput, PlanMode, Skip, SkipReason, Subject, invalid};
 use super::record::{AppId, Record};
 use crate::backend::{RemoteChange, RemoteId, RemoteItem};
@@ -202,11 +202,7 @@ impl Planner<'_> {
         modified: Option<DateTime<Utc>>,
     ) -> Result<Resolution, PlanError> {
         let s = self.input.settings;
-        match (s.direction.app_to_exchange(), s.direction.exchange_to_app()) {
-            (true, false) => return Ok(Resolution::KeepApp),
-            (false, true) => return Ok(Resolution::KeepExchange),
-            _ => {}
-        }
+        let one_way = s.direction.app_to_exchange() != s.direction.exchange_to_app();
         let conflict = Conflict {
             user: self.input.user,
             kind: self.input.kind,
@@ -217,7 +213,10 @@ impl Planner<'_> {
             exchange,
             exchange_changed_at: modified,
         };
-        let resolution = decide(s.conflict_policy, &conflict, self.input.resolver)?;
+        let resolution = decide_under(s, &conflict, self.input.resolver)?;
+        if one_way {
+            return Ok(resolution);
+        }
         self.out.conflicts.push(ConflictOutcome {
             app_id: app_id.clone(),
             policy: s.conflict_policy,
