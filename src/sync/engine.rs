@@ -107,6 +107,22 @@ pub struct SyncReport {
     pub failures: Vec<Failure>,
 }
 
+impl SyncReport {
+    /// Adds a follow-up round's counts and lists to this report.
+    fn absorb(&mut self, next: SyncReport) {
+        self.listed += next.listed;
+        self.created += next.created;
+        self.updated += next.updated;
+        self.deleted += next.deleted;
+        self.delivered += next.delivered;
+        self.matched += next.matched;
+        self.recovered += next.recovered;
+        self.conflicts.extend(next.conflicts);
+        self.skipped.extend(next.skipped);
+        self.failures.extend(next.failures);
+    }
+}
+
 /// The sync engine over a state store and a mailbox backend.
 pub struct SyncEngine<S, B> {
     store: S,
@@ -189,15 +205,41 @@ impl<S: StateStore, B: MailboxBackend> SyncEngine<S, B> {
         Ok(self.store.ack(user, seq, app_version)?)
     }
 
-    /// Syncs one kind of one user: plan, execute, commit.
+    /// Syncs one kind of one user: plan, execute, commit. When the round wrote to Exchange, a
+    /// second round follows at once: it lists exsync's own writes (linking them at their new
+    /// change keys) and moves the cursor past them, so that Exchange reports a later deletion of
+    /// an item exsync created.
     pub async fn sync(&self, user: &UserId, kind: ObjectKind) -> Result<SyncReport, SyncError> {
-        self.run(user, kind, Run::Normal { force: false }).await.map(|(r, _)| r)
+        self.rounds(user, kind, Run::Normal { force: false, full: false }).await
     }
 
     /// As [`SyncEngine::sync`], without the empty-side guard: for when the host confirmed that one
     /// side really was emptied.
     pub async fn sync_forced(&self, user: &UserId, kind: ObjectKind) -> Result<SyncReport, SyncError> {
-        self.run(user, kind, Run::Normal { force: true }).await.map(|(r, _)| r)
+        self.rounds(user, kind, Run::Normal { force: true, full: false }).await
+    }
+
+    /// As [`SyncEngine::sync`], from a complete listing of the folder instead of the cursor: every
+    /// linked item missing from it counts as deleted. Run it now and then (say daily) to catch what
+    /// an incremental listing cannot report (an item exsync created and the user deleted before
+    /// exsync listed again).
+    pub async fn sync_full(&self, user: &UserId, kind: ObjectKind) -> Result<SyncReport, SyncError> {
+        self.rounds(user, kind, Run::Normal { force: false, full: true }).await
+    }
+
+    /// A round, then up to two follow-up rounds while the previous one wrote to Exchange.
+    async fn rounds(&self, user: &UserId, kind: ObjectKind, run: Run) -> Result<SyncReport, SyncError> {
+        let (mut report, _) = self.run(user, kind, run).await?;
+        let mut wrote = report.created + report.updated + report.deleted > 0;
+        for _ in 0..2 {
+            if !wrote {
+                break;
+            }
+            let (next, _) = self.run(user, kind, Run::Normal { force: false, full: false }).await?;
+            wrote = next.created + next.updated + next.deleted > 0;
+            report.absorb(next);
+        }
+        Ok(report)
     }
 
     /// Syncs contacts, then events.
@@ -230,7 +272,8 @@ impl<S: StateStore, B: MailboxBackend> SyncEngine<S, B> {
         let now = (self.clock)();
         let window = (kind == ObjectKind::Events).then(|| settings.events.window.bounds(now));
 
-        let stored_cursor = if run == Run::Rebuild { None } else { self.store.cursor(user, kind)? };
+        let from_scratch = matches!(run, Run::Rebuild | Run::Normal { full: true, .. });
+        let stored_cursor = if from_scratch { None } else { self.store.cursor(user, kind)? };
         let mut mode = match (run, &stored_cursor) {
             (Run::Rebuild, _) => PlanMode::Rebuild,
             (_, None) => PlanMode::Full,
@@ -264,7 +307,7 @@ impl<S: StateStore, B: MailboxBackend> SyncEngine<S, B> {
             remote_changes: &changes,
             mappings: &mappings,
             pending: &pending,
-            force: matches!(run, Run::Normal { force: true }),
+            force: matches!(run, Run::Normal { force: true, .. }),
             resolver: self.resolver.as_deref(),
         };
         let plan = planner::plan(&input)?;
@@ -339,7 +382,7 @@ impl<S: StateStore, B: MailboxBackend> SyncEngine<S, B> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Run {
-    Normal { force: bool },
+    Normal { force: bool, full: bool },
     DryRun,
     Rebuild,
 }
