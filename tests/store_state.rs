@@ -134,6 +134,9 @@ fn commits_link_unlink_consume_deliver_and_move_the_cursor() {
         assert_eq!(s.ack(&u, inbox[1].seq, Some("v3")).unwrap(), AckOutcome::Acknowledged);
         assert_eq!(s.ack(&u, inbox[1].seq, Some("v4")).unwrap(), AckOutcome::Superseded);
         assert_eq!(s.mappings(&u, k).unwrap()[0].app_version.as_deref(), Some("v3"));
+        // Applying the delivery replaced the record: its change queued before is dropped.
+        assert!(s.app_changes(&u, k).unwrap().is_empty(), "{name}");
+        s.push_app_change(&u, k, &AppChange::delete(AppId::new("b"), at(3))).unwrap();
 
         // Unlinks; reset forgets map and cursor but keeps the queues.
         s.commit(&u, k, &Commit { unlinks: vec![AppId::new("b")], ..Commit::default() }).unwrap();
@@ -232,6 +235,7 @@ enum Op {
     },
     Commit {
         kind: usize,
+        clear: bool,
         link: Option<(u8, u8)>,
         unlink: Option<u8>,
         consume: usize,
@@ -256,10 +260,12 @@ fn op() -> impl Strategy<Value = Op> {
             proptest::option::of(0..6u8),
             0..3usize,
             proptest::option::of((0..6u8, any::<bool>())),
-            proptest::option::of(0..4u8)
+            proptest::option::of(0..4u8),
+            (0..8u8).prop_map(|x| x == 0)
         )
-            .prop_map(|(kind, link, unlink, consume, deliver, cursor)| Op::Commit {
+            .prop_map(|(kind, link, unlink, consume, deliver, cursor, clear)| Op::Commit {
                 kind,
+                clear,
                 link,
                 unlink,
                 consume,
@@ -308,11 +314,12 @@ proptest! {
                         let c = if delete { AppChange::delete(id, at(i as i64)) } else { AppChange::upsert(id, contact(&format!("n{i}")), at(i as i64)) };
                         s.push_app_change(&u, ObjectKind::ALL[kind], &c).unwrap();
                     }
-                    Op::Commit { kind, link, unlink, consume, deliver, cursor } => {
+                    Op::Commit { kind, clear, link, unlink, consume, deliver, cursor } => {
                         let k = ObjectKind::ALL[kind];
                         let consumed = s.app_changes(&u, k).unwrap().iter().take(consume).map(|e| e.seq).collect();
                         let commit = Commit {
                             cursor: cursor.map(|c| Cursor(format!("c{c}"))),
+                            clear_map: clear,
                             unlinks: unlink.map(|a| AppId::new(format!("a{a}"))).into_iter().collect(),
                             links: link
                                 .map(|(a, r)| Mapping::new(AppId::new(format!("a{a}")), RemoteId::new(format!("r{r}"), format!("ck{i}")), contact("m"), None))

@@ -160,6 +160,11 @@ impl MemoryMailbox {
         self.lock().faults.push_back((op, fault));
     }
 
+    /// Drops the faults not consumed yet.
+    pub fn clear_faults(&self) {
+        self.lock().faults.clear();
+    }
+
     /// Forgets every cursor handed out so far: the next `list_changes` with one fails with
     /// [`BackendError::InvalidCursor`].
     pub fn invalidate_cursors(&self) {

@@ -111,6 +111,7 @@ impl StateStore for MemoryStore {
             return Ok(AckOutcome::Superseded);
         };
         s.inbox.remove(&seq);
+        s.outbox.retain(|_, (u, k, c)| !(u == user && *k == entry.kind && c.app_id == entry.app_id));
         if matches!(entry.delivery, Delivery::Upsert(_)) {
             if let Some(m) = s.maps.get_mut(&(user.clone(), entry.kind)).and_then(|m| m.get_mut(&entry.app_id)) {
                 m.app_version = app_version.map(str::to_owned);

@@ -77,7 +77,9 @@ pub trait StateStore: Send + Sync {
     fn inbox(&self, user: &UserId, kind: Option<ObjectKind>, limit: usize) -> Result<Vec<InboxEntry>, StoreError>;
 
     /// Acknowledges the inbox entry `seq`, recording the application's new version of the record
-    /// (for an upsert).
+    /// (for an upsert). Applying a delivery replaces the record in the application, so the
+    /// application's changes of that record still queued (made before it applied the delivery) are
+    /// dropped; a change made after applying must be reported after the acknowledgement.
     fn ack(&self, user: &UserId, seq: u64, app_version: Option<&str>) -> Result<AckOutcome, StoreError>;
 
     /// The sync cursor of a user and kind.

@@ -36,9 +36,11 @@ pub const MIGRATIONS: &[&str] = &[
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
         user TEXT NOT NULL,
         kind TEXT NOT NULL,
+        app_id TEXT NOT NULL,
         change TEXT NOT NULL
     );
     CREATE INDEX outbox_by_user ON outbox (user, kind, seq);
+    CREATE INDEX outbox_by_record ON outbox (user, kind, app_id);
     CREATE TABLE inbox (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
         user TEXT NOT NULL,

@@ -176,8 +176,8 @@ impl StateStore for SqliteStore {
         self.write("queue an application change", |tx| {
             self.enrolled(tx, user)?;
             tx.execute(
-                "INSERT INTO outbox (user, kind, change) VALUES (?1, ?2, ?3)",
-                params![user.as_str(), kind.as_str(), json(change)],
+                "INSERT INTO outbox (user, kind, app_id, change) VALUES (?1, ?2, ?3, ?4)",
+                params![user.as_str(), kind.as_str(), change.app_id.as_str(), json(change)],
             )
             .map_err(self.err("queue an application change"))?;
             Ok(tx.last_insert_rowid() as u64)
@@ -242,6 +242,12 @@ impl StateStore for SqliteStore {
                 .map_err(self.err("acknowledge"))?;
             let Some((kind, app_id, delivery)) = row else { return Ok(AckOutcome::Superseded) };
             tx.execute("DELETE FROM inbox WHERE seq = ?1", [seq as i64]).map_err(self.err("acknowledge"))?;
+            // Applying the delivery replaced whatever the application had queued for the record.
+            tx.execute(
+                "DELETE FROM outbox WHERE user = ?1 AND kind = ?2 AND app_id = ?3",
+                params![user.as_str(), kind, app_id],
+            )
+            .map_err(self.err("acknowledge"))?;
             if matches!(from_json::<Delivery>("inbox entry", &delivery)?, Delivery::Upsert(_)) {
                 tx.execute(
                     "UPDATE id_map SET app_version = ?1 WHERE user = ?2 AND kind = ?3 AND app_id = ?4",
