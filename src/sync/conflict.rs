@@ -80,6 +80,8 @@ impl<F: Fn(&Conflict<'_>) -> Resolution + Send + Sync> ConflictResolver for F {
 /// [`ConflictPolicy::MostRecent`]: the later change wins, Exchange on a tie; a deletion in
 /// Exchange (whose time is unknown) loses to an edit in the application, and an edit in Exchange
 /// whose time is unknown wins over a deletion in the application, so no edit is lost to a guess.
+/// An Exchange edit of unknown time against an application edit (a delivery the application has
+/// not acknowledged yet) loses: the application reported its edit after the delivery was made.
 /// [`ConflictPolicy::HostDecides`] without a resolver is an error, and so is a host's merge that
 /// is not of the conflict's kind.
 pub fn decide(
@@ -92,7 +94,8 @@ pub fn decide(
         ConflictPolicy::ExchangeWins => Resolution::KeepExchange,
         ConflictPolicy::MostRecent => match (conflict.app, conflict.exchange, conflict.exchange_changed_at) {
             (Some(_), None, _) => Resolution::KeepApp,
-            (_, Some(_), None) => Resolution::KeepExchange,
+            (None, Some(_), None) => Resolution::KeepExchange,
+            (Some(_), Some(_), None) => Resolution::KeepApp,
             (_, _, Some(ex)) if conflict.app_changed_at > ex => Resolution::KeepApp,
             _ => Resolution::KeepExchange,
         },

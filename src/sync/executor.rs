@@ -261,7 +261,7 @@ impl<B: MailboxBackend> Executor<'_, B> {
                     Some(self.written(app_id, id, record, app_version.clone(), *deliver))
                 }
                 Err(BackendError::StaleChangeKey { .. } | BackendError::NotFound { .. }) => {
-                    self.reconcile(app_id, remote, base, record, app_version.clone(), ex).await
+                    self.reconcile(app_id, remote, base, record, app_version.clone(), *deliver, ex).await
                 }
                 Err(e) => self.fail(ex, app_id, e),
             };
@@ -271,6 +271,7 @@ impl<B: MailboxBackend> Executor<'_, B> {
     }
 
     /// An update found the item changed or gone since planning: re-read it and decide again.
+    #[allow(clippy::too_many_arguments)]
     async fn reconcile(
         &self,
         app_id: &AppId,
@@ -278,6 +279,7 @@ impl<B: MailboxBackend> Executor<'_, B> {
         base: &Record,
         record: &Record,
         app_version: Option<String>,
+        deliver: bool,
         ex: &mut Execution,
     ) -> Option<Vec<Effect>> {
         let current = match self.backend.read(self.user, self.scope, std::slice::from_ref(&remote.id)).await {
@@ -330,7 +332,8 @@ impl<B: MailboxBackend> Executor<'_, B> {
             resolution: resolution.clone(),
         });
         let (winner, deliver) = match resolution {
-            Resolution::KeepApp => (record.clone(), false),
+            // A delivery the write was to replace is replaced all the same.
+            Resolution::KeepApp => (record.clone(), deliver),
             Resolution::Use(merged) => (merged, true),
             Resolution::KeepExchange => {
                 return Some(match current {

@@ -330,7 +330,12 @@ impl Planner<'_> {
             }
             (Some(AppOp::Upsert(rec)), Some(Ex::Upserted { remote, record, modified, pending })) => {
                 if rec == record {
-                    self.act(Action::Link { app_id: id.clone(), remote, record: rec, app_version: version });
+                    if supersede && !pending {
+                        // Both sides agree, but an older delivery still waits: replace it.
+                        self.act(Action::DeliverUpsert { app_id: id.clone(), remote, record: rec });
+                    } else {
+                        self.act(Action::Link { app_id: id.clone(), remote, record: rec, app_version: version });
+                    }
                     return Ok(());
                 }
                 let resolution = self.resolve(id, Some(&m.record), Some(&rec), at, Some(&record), modified)?;
@@ -383,6 +388,10 @@ impl Planner<'_> {
                 if !deletes {
                     if d.exchange_to_app() && !pending {
                         self.act(Action::DeliverUpsert { app_id: id.clone(), remote, record });
+                    } else if pending {
+                        // The application deleted the record; the waiting delivery must not
+                        // bring it back. The Exchange item stays, unlinked.
+                        self.act(Action::DeliverDelete { app_id: id.clone() });
                     } else {
                         self.act(Action::Unlink { app_id: id.clone() });
                     }
@@ -403,6 +412,10 @@ impl Planner<'_> {
                         deliver: true,
                     }),
                 }
+            }
+            // Gone on both sides; a delivery still waiting would bring it back: replace it.
+            (Some(AppOp::Delete), Some(Ex::Deleted)) if supersede => {
+                self.act(Action::DeliverDelete { app_id: id.clone() })
             }
             (Some(AppOp::Delete), Some(Ex::Deleted)) => self.act(Action::Unlink { app_id: id.clone() }),
         }
