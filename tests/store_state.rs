@@ -41,7 +41,7 @@ fn alice() -> UserId {
 }
 
 fn contact(name: &str) -> Record {
-    Record::Contact(Contact { given_name: Some(name.into()), ..Contact::default() })
+    Record::from(Contact { given_name: Some(name.into()), ..Contact::default() })
 }
 
 fn at(s: i64) -> chrono::DateTime<Utc> {
@@ -156,8 +156,7 @@ fn a_reopened_file_holds_everything_committed_and_nothing_else() {
     let db = TempDb::new("reopen");
     let u = alice();
     let k = ObjectKind::Events;
-    let event =
-        Record::Event(Event { subject: Some("Standup".into()), start: at(0), end: at(900), ..Event::default() });
+    let event = Record::from(Event { subject: Some("Standup".into()), start: at(0), end: at(900), ..Event::default() });
     let (seq_a, seq_b);
     {
         let s = SqliteStore::open(db.path()).unwrap();

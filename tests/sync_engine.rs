@@ -22,7 +22,7 @@ fn contacts() -> FolderScope {
 }
 
 fn person(name: &str) -> Record {
-    Record::Contact(Contact {
+    Record::from(Contact {
         given_name: Some(name.into()),
         emails: vec![format!("{}@contoso.com", name.to_lowercase()).as_str().into()],
         ..Contact::default()
@@ -485,7 +485,7 @@ fn settings_direction_window_and_folder_apply() {
 
         // Engine clock: 2026-06-01T12:00Z; window: May 31 12:00 to June 8 12:00.
         let ev = |s: &str, day: u32| {
-            Record::Event(Event {
+            Record::from(Event {
                 subject: Some(s.into()),
                 start: Utc.with_ymd_and_hms(2026, 6, day, 9, 0, 0).unwrap(),
                 end: Utc.with_ymd_and_hms(2026, 6, day, 10, 0, 0).unwrap(),

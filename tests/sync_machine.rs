@@ -26,7 +26,7 @@ fn scope() -> FolderScope {
 }
 
 fn person(name: u8, domain: &str) -> Record {
-    Record::Contact(Contact {
+    Record::from(Contact {
         given_name: Some(format!("n{name}")),
         emails: vec![format!("n{name}@{domain}").as_str().into()],
         ..Contact::default()

@@ -63,7 +63,7 @@ proptest! {
         prop_assert_eq!(&parsed, &item);
         prop_assert_eq!(contact_from_ews(&parsed), c.clone());
         prop_assert_eq!(app_id_of(&parsed.item), Some(tag));
-        let record = Record::Contact(c);
+        let record = Record::from(c);
         let json = serde_json::to_string(&record).unwrap();
         prop_assert_eq!(serde_json::from_str::<Record>(&json).unwrap(), record);
     }
@@ -77,7 +77,7 @@ proptest! {
         prop_assert_eq!(&parsed, &item);
         prop_assert_eq!(event_from_ews(&parsed).unwrap(), e.clone());
         prop_assert_eq!(app_id_of(&parsed.item), Some(tag));
-        let record = Record::Event(e);
+        let record = Record::from(e);
         let json = serde_json::to_string(&record).unwrap();
         prop_assert_eq!(serde_json::from_str::<Record>(&json).unwrap(), record);
     }

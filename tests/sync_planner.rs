@@ -14,7 +14,7 @@ fn t(s: i64) -> DateTime<Utc> {
 }
 
 fn contact(name: &str) -> Record {
-    Record::Contact(Contact {
+    Record::from(Contact {
         given_name: Some(name.into()),
         emails: vec![format!("{name}@contoso.com").as_str().into()],
         ..Contact::default()
@@ -351,7 +351,7 @@ fn host_decides_without_resolver_is_an_error_naming_the_record() {
     assert!(matches!(err, PlanError::NoResolver { .. }));
     assert!(err.to_string().contains("c1"), "{err}");
     // A resolver that merges into the wrong kind is refused.
-    let wrong = |_: &Conflict<'_>| Resolution::Use(Record::Event(Event::default()));
+    let wrong = |_: &Conflict<'_>| Resolution::Use(Record::from(Event::default()));
     assert!(matches!(case.plan_with(Some(&wrong)), Err(PlanError::WrongKind { .. })));
     // The resolver sees both versions and the base.
     let seen = std::sync::Mutex::new(None);
@@ -447,7 +447,7 @@ fn first_sync_matches_contacts_by_email_and_events_by_subject_and_times() {
     assert!(matches!(&plan.actions[3], Action::CreateRemote { app_id, .. } if app_id.as_str() == "crm-2"));
 
     let ev = |s: &str, h: u32| {
-        Record::Event(Event {
+        Record::from(Event {
             subject: Some(s.into()),
             start: Utc.with_ymd_and_hms(2026, 1, 5, h, 0, 0).unwrap(),
             end: Utc.with_ymd_and_hms(2026, 1, 5, h + 1, 0, 0).unwrap(),
@@ -574,7 +574,7 @@ fn rebuild_links_by_tag_and_content_and_touches_nothing() {
 #[test]
 fn new_events_outside_the_window_are_not_synced_but_linked_ones_follow() {
     let ev = |day: u32| {
-        Record::Event(Event {
+        Record::from(Event {
             subject: Some(format!("d{day}")),
             start: Utc.with_ymd_and_hms(2026, 3, day, 9, 0, 0).unwrap(),
             end: Utc.with_ymd_and_hms(2026, 3, day, 10, 0, 0).unwrap(),
@@ -602,11 +602,11 @@ fn new_events_outside_the_window_are_not_synced_but_linked_ones_follow() {
 
 #[test]
 fn invalid_and_wrong_kind_records_stay_queued_with_the_reason() {
-    let mut too_many = Contact::default();
-    too_many.emails = (0..4).map(|i| format!("a{i}@x").as_str().into()).collect();
+    let too_many =
+        Contact { emails: (0..4).map(|i| format!("a{i}@x").as_str().into()).collect(), ..Contact::default() };
     let plan = Case::new()
-        .app_upsert("bad", Record::Contact(too_many), 0)
-        .app_upsert("event", Record::Event(Event::default()), 0)
+        .app_upsert("bad", Record::from(too_many), 0)
+        .app_upsert("event", Record::from(Event::default()), 0)
         .plan();
     assert!(plan.actions.is_empty());
     assert!(plan.settles.is_empty());

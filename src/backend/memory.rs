@@ -13,7 +13,7 @@
 //! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 //! let mailbox = MemoryMailbox::new();
 //! let (user, scope) = (UserId::new("alice@contoso.com"), FolderScope::default_folder(ObjectKind::Contacts));
-//! let item = NewItem { tag: AppId::new("crm-1"), record: Record::Contact(Contact::default()) };
+//! let item = NewItem { tag: AppId::new("crm-1"), record: Record::from(Contact::default()) };
 //!
 //! // The answer is lost after the item was created: the caller sees Ambiguous ...
 //! mailbox.inject(Operation::Create, Fault::AppliedThenLost);
@@ -521,7 +521,7 @@ mod tests {
     }
 
     fn named(n: &str) -> Record {
-        Record::Contact(Contact { given_name: Some(n.into()), ..Contact::default() })
+        Record::from(Contact { given_name: Some(n.into()), ..Contact::default() })
     }
 
     #[test]
@@ -563,11 +563,14 @@ mod tests {
             let a = m.insert(&u, &s, named("a"), None);
             m.modify(&u, &s, &a.id, named("b"));
             let change = ItemChange { id: a.clone(), base: None, record: named("c"), tag: AppId::new("t") };
-            let r = m.update(&u, &s, &[change.clone()]).await.unwrap();
+            let r = m.update(&u, &s, std::slice::from_ref(&change)).await.unwrap();
             assert!(matches!(r[0], Err(BackendError::StaleChangeKey { .. })));
             m.inject(Operation::Update, Fault::LostBeforeApplied);
             let fresh = ItemChange { id: RemoteId::new(&a.id, "ck2"), ..change };
-            assert!(matches!(m.update(&u, &s, &[fresh.clone()]).await, Err(BackendError::Ambiguous { .. })));
+            assert!(matches!(
+                m.update(&u, &s, std::slice::from_ref(&fresh)).await,
+                Err(BackendError::Ambiguous { .. })
+            ));
             assert_eq!(m.items(&u, &s)[0].record, named("b"));
             m.inject(Operation::Update, Fault::AppliedThenLost);
             assert!(m.update(&u, &s, &[fresh]).await.is_err());

@@ -14,7 +14,7 @@
 //! let store = MemoryStore::new();
 //! let user = UserId::new("alice@contoso.com");
 //! store.enrol(&user, &UserSettings::default()).unwrap();
-//! let rec = Record::Contact(Contact::default());
+//! let rec = Record::from(Contact::default());
 //! store.push_app_change(&user, ObjectKind::Contacts, &AppChange::upsert(AppId::new("c1"), rec.clone(), Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap())).unwrap();
 //! assert_eq!(store.app_changes(&user, ObjectKind::Contacts).unwrap().len(), 1);
 //!

@@ -6,8 +6,8 @@
 //! use exsync::sync::{decide, AppId, Conflict, ConflictPolicy, Contact, ObjectKind, Record, Resolution, UserId};
 //!
 //! let (user, id) = (UserId::new("alice@contoso.com"), AppId::new("c1"));
-//! let app = Record::Contact(Contact { given_name: Some("Ann".into()), ..Contact::default() });
-//! let exchange = Record::Contact(Contact { given_name: Some("Anne".into()), ..Contact::default() });
+//! let app = Record::from(Contact { given_name: Some("Ann".into()), ..Contact::default() });
+//! let exchange = Record::from(Contact { given_name: Some("Anne".into()), ..Contact::default() });
 //! let conflict = Conflict {
 //!     user: &user,
 //!     kind: ObjectKind::Contacts,

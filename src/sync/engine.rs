@@ -15,7 +15,7 @@
 //! let alice = UserId::new("alice@contoso.com");
 //! engine.enrol(&alice, &UserSettings::default()).unwrap();
 //!
-//! let ann = Record::Contact(Contact { given_name: Some("Ann".into()), ..Contact::default() });
+//! let ann = Record::from(Contact { given_name: Some("Ann".into()), ..Contact::default() });
 //! engine.report(&alice, ObjectKind::Contacts, AppChange::upsert(AppId::new("crm-1"), ann, Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap())).unwrap();
 //! let report = engine.sync(&alice, ObjectKind::Contacts).await.unwrap();
 //! assert_eq!(report.created, 1);
@@ -253,7 +253,7 @@ impl<S: StateStore, B: MailboxBackend> SyncEngine<S, B> {
 
     /// The plan a sync would execute now, without executing or committing anything.
     pub async fn dry_run(&self, user: &UserId, kind: ObjectKind) -> Result<Plan, SyncError> {
-        self.run(user, kind, Run::DryRun).await.map(|(_, p)| p)
+        self.run(user, kind, Run::Preview).await.map(|(_, p)| p)
     }
 
     /// Reset: forgets the id map and rebuilds it by matching the application's queued records
@@ -326,7 +326,7 @@ impl<S: StateStore, B: MailboxBackend> SyncEngine<S, B> {
             skipped: plan.skipped.clone(),
             failures: Vec::new(),
         };
-        if run == Run::DryRun {
+        if run == Run::Preview {
             return Ok((report, plan));
         }
 
@@ -383,6 +383,6 @@ impl<S: StateStore, B: MailboxBackend> SyncEngine<S, B> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Run {
     Normal { force: bool, full: bool },
-    DryRun,
+    Preview,
     Rebuild,
 }

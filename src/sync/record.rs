@@ -105,9 +105,9 @@ impl fmt::Display for ObjectKind {
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Record {
     /// A contact.
-    Contact(Contact),
+    Contact(Box<Contact>),
     /// A calendar event.
-    Event(Event),
+    Event(Box<Event>),
 }
 
 impl Record {
@@ -171,13 +171,13 @@ impl Record {
 
 impl From<Contact> for Record {
     fn from(c: Contact) -> Self {
-        Record::Contact(c)
+        Record::Contact(Box::new(c))
     }
 }
 
 impl From<Event> for Record {
     fn from(e: Event) -> Self {
-        Record::Event(e)
+        Record::Event(Box::new(e))
     }
 }
 
@@ -253,8 +253,8 @@ mod tests {
 
     #[test]
     fn content_hash_follows_content() {
-        let a = Record::Contact(Contact { given_name: Some("Ann".into()), ..Contact::default() });
-        let b = Record::Contact(Contact { given_name: Some("Anna".into()), ..Contact::default() });
+        let a = Record::from(Contact { given_name: Some("Ann".into()), ..Contact::default() });
+        let b = Record::from(Contact { given_name: Some("Anna".into()), ..Contact::default() });
         assert_eq!(a.content_hash(), a.clone().content_hash());
         assert_ne!(a.content_hash(), b.content_hash());
         assert_eq!(ObjectKind::parse("events"), Some(ObjectKind::Events));

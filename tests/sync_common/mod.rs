@@ -249,5 +249,5 @@ pub fn event() -> BoxedStrategy<Event> {
 }
 
 pub fn record() -> impl Strategy<Value = Record> {
-    prop_oneof![contact().prop_map(Record::Contact), event().prop_map(Record::Event)]
+    prop_oneof![contact().prop_map(Record::from), event().prop_map(Record::from)]
 }
