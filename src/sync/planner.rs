@@ -491,7 +491,8 @@ impl Planner<'_> {
         for (id, side, item) in pairs {
             self.out.matched.push((id.clone(), item.id.id.clone()));
             self.out.settles.insert(id.clone(), side.seqs.clone());
-            self.pair(id, side, item, rebuild)?;
+            let p = pending.get(&id).copied();
+            self.pair(id, side, item, p, rebuild)?;
         }
         for item in unmatched_remote {
             let id = AppId::for_remote(user.as_str(), &item.id.id);
@@ -516,7 +517,18 @@ impl Planner<'_> {
     }
 
     /// A record of the application and an Exchange item matched by tag or content.
-    fn pair(&mut self, id: AppId, side: AppSide, item: RemoteItem, rebuild: bool) -> Result<(), PlanError> {
+    ///
+    /// A delivery still waiting for the record (from its earlier life) must not undo the outcome:
+    /// it is replaced by the outcome. A waiting deletion is first weighed against the
+    /// application's upsert as a conflict.
+    fn pair(
+        &mut self,
+        id: AppId,
+        side: AppSide,
+        item: RemoteItem,
+        pending: Option<&Delivery>,
+        rebuild: bool,
+    ) -> Result<(), PlanError> {
         let d = self.input.settings.direction;
         let link = |record: Record, app_version| Action::Link {
             app_id: id.clone(),
@@ -524,6 +536,7 @@ impl Planner<'_> {
             record,
             app_version,
         };
+        let supersede = pending.is_some() && !rebuild;
         match side.op {
             AppOp::Upsert(rec) => {
                 if rebuild {
@@ -531,8 +544,25 @@ impl Planner<'_> {
                     self.act(link(item.record, side.version));
                     return Ok(());
                 }
+                if matches!(pending, Some(Delivery::Delete)) {
+                    match self.resolve(&id, None, Some(&rec), side.at, None, None)? {
+                        Resolution::KeepExchange => {
+                            // The deletion stands: the item goes too.
+                            self.act(link(item.record, None));
+                            if d.app_to_exchange() {
+                                self.act(Action::DeleteRemote { app_id: id.clone(), remote: item.id, deliver: false });
+                            }
+                            return Ok(());
+                        }
+                        Resolution::KeepApp | Resolution::Use(_) => {}
+                    }
+                }
                 if rec == item.record {
-                    self.act(link(rec, side.version));
+                    if supersede {
+                        self.act(Action::DeliverUpsert { app_id: id.clone(), remote: item.id, record: rec });
+                    } else {
+                        self.act(link(rec, side.version));
+                    }
                     return Ok(());
                 }
                 // Linked first, so a failed write still leaves the pair linked.
@@ -544,7 +574,7 @@ impl Planner<'_> {
                         base: item.record,
                         record: rec,
                         app_version: side.version,
-                        deliver: false,
+                        deliver: supersede,
                     }),
                     Resolution::KeepExchange => {
                         self.act(Action::DeliverUpsert { app_id: id.clone(), remote: item.id, record: item.record })
