@@ -474,3 +474,96 @@ proptest! {
         prop_assert_eq!(w.app.len(), w.created);
     }
 }
+
+/// The shortest failing runs the property tests found during development, kept as fixed cases.
+#[test]
+fn regressions() {
+    use Step::*;
+    let cases: Vec<(ConflictPolicy, bool, Vec<Step>)> = vec![
+        // The application edits a record, then applies Exchange's deletion queued before its edit.
+        (
+            ConflictPolicy::MostRecent,
+            true,
+            vec![
+                AppCreate { name: 0 },
+                AppCreate { name: 0 },
+                Sync { fault: None },
+                OutlookDelete { nth: 6 },
+                Sync { fault: None },
+                AppEdit { nth: 44, name: 0 },
+                AppApply { n: 1, ack: true, echo: false },
+            ],
+        ),
+        // Both sides agree on a record whose older delivery still waits.
+        (
+            ConflictPolicy::AppWins,
+            false,
+            vec![
+                OutlookInsert { name: 0 },
+                Sync { fault: None },
+                AppApply { n: 1, ack: false, echo: false },
+                AppEdit { nth: 0, name: 0 },
+                AppCreate { name: 0 },
+                SyncKilled { writes: 1 },
+            ],
+        ),
+        // Deleted on both sides while a delivery of it waits.
+        (
+            ConflictPolicy::MostRecent,
+            true,
+            vec![
+                AppCreate { name: 0 },
+                AppCreate { name: 0 },
+                AppCreate { name: 0 },
+                AppDelete { nth: 0 },
+                Sync { fault: None },
+                OutlookEdit { nth: 182, name: 1 },
+                Sync { fault: None },
+                AppDelete { nth: 6 },
+                OutlookDelete { nth: 2 },
+            ],
+        ),
+        // A failed conflict write, then a waiting delivery against the application's edit.
+        (
+            ConflictPolicy::MostRecent,
+            false,
+            vec![
+                OutlookInsert { name: 0 },
+                Sync { fault: None },
+                AppCreate { name: 0 },
+                OutlookEdit { nth: 0, name: 1 },
+                AppApply { n: 1, ack: false, echo: false },
+                AppEdit { nth: 29, name: 0 },
+                Sync { fault: Some((3, 0)) },
+            ],
+        ),
+        // A recreate whose answer died with the process, against a waiting deletion.
+        (
+            ConflictPolicy::MostRecent,
+            true,
+            vec![
+                AppCreate { name: 0 },
+                Sync { fault: None },
+                OutlookDelete { nth: 0 },
+                Sync { fault: None },
+                AppCreate { name: 0 },
+                AppEdit { nth: 8, name: 0 },
+                SyncKilled { writes: 0 },
+                Sync { fault: None },
+            ],
+        ),
+    ];
+    for (i, (policy, shared_domain, steps)) in cases.into_iter().enumerate() {
+        let mut w = World::new(policy);
+        let (a, o) = if shared_domain { ("contoso.com", "contoso.com") } else { ("app.example", "outlook.example") };
+        for s in &steps {
+            w.run(s, a, o);
+        }
+        w.mailbox.clear_faults();
+        w.settle();
+        w.check();
+        if !shared_domain {
+            assert_eq!(w.app.len(), w.created, "case {i}");
+        }
+    }
+}
