@@ -1,4 +1,4 @@
-//! Canonical [`Contact`] ↔ EWS [`ews::Contact`](crate::ews::Contact).
+//! Canonical [`Contact`] ↔ EWS [`ews::Contact`].
 //!
 //! The canonical contact covers names, company, department, job title, up to three e-mail
 //! addresses (`EmailAddress1`–`3`, in order), phone numbers, postal addresses, notes (the item
