@@ -14,14 +14,20 @@
 //! - [`setup`]: the admin's setup flow (a sans-IO state machine), the connectivity analyzer's
 //!   sequencer and report, additional-domain parsing, the saved configuration and its secret store;
 //! - `sim` (feature `sim`): the EWS simulator: a mailbox store with Exchange's semantics, served on
-//!   loopback by `SimServer` (EWS, autodiscover, OAuth token endpoint).
+//!   loopback by `SimServer` (EWS, autodiscover, OAuth token endpoint);
+//! - [`sync`]: the canonical records, settings, and the pure planner of the sync engine;
+//! - [`backend`]: the mailbox trait the engine drives, and the record ↔ EWS mapping;
+//! - [`store`]: durable sync state (SQLite by default, memory for tests).
 #![deny(missing_docs)]
 
 pub mod autodiscover;
+pub mod backend;
 pub mod ews;
 pub mod ntlm;
 pub mod setup;
 #[cfg(feature = "sim")]
 pub mod sim;
+pub mod store;
+pub mod sync;
 pub mod transport;
 pub mod xml;

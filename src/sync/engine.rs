@@ -1,0 +1,388 @@
+//! [`SyncEngine`]: the thin async driver around the pure planner. The application reports its
+//! changes ([`SyncEngine::report`]), runs [`SyncEngine::sync`] (list Exchange's changes → plan →
+//! execute in batches → commit in one store transaction), then applies what
+//! [`SyncEngine::pending`] returns and acknowledges each entry ([`SyncEngine::ack`]).
+//!
+//! ```
+//! # #[cfg(feature = "memory-backend")] {
+//! use chrono::{TimeZone, Utc};
+//! use exsync::backend::memory::MemoryMailbox;
+//! use exsync::store::{AppChange, Delivery, MemoryStore};
+//! use exsync::sync::{AppId, Contact, ObjectKind, Record, SyncEngine, UserId, UserSettings};
+//!
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! let engine = SyncEngine::new(MemoryStore::new(), MemoryMailbox::new());
+//! let alice = UserId::new("alice@contoso.com");
+//! engine.enrol(&alice, &UserSettings::default()).unwrap();
+//!
+//! let ann = Record::from(Contact { given_name: Some("Ann".into()), ..Contact::default() });
+//! engine.report(&alice, ObjectKind::Contacts, AppChange::upsert(AppId::new("crm-1"), ann, Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap())).unwrap();
+//! let report = engine.sync(&alice, ObjectKind::Contacts).await.unwrap();
+//! assert_eq!(report.created, 1);
+//! assert!(engine.pending(&alice, 10).unwrap().is_empty()); // nothing came from Exchange
+//! # });
+//! # }
+//! ```
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use super::conflict::ConflictResolver;
+use super::executor::{Executor, Failure};
+use super::plan::{ConflictOutcome, Plan, PlanError, PlanInput, PlanMode, Skip};
+use super::planner;
+use super::record::{ObjectKind, UserId};
+use super::settings::UserSettings;
+use crate::backend::{BackendError, Cursor, FolderScope, MAX_BATCH, MailboxBackend, RemoteChange};
+use crate::store::{AckOutcome, AppChange, AppOp, InboxEntry, StateStore, StoreError};
+
+/// What a sync run can fail with. Nothing is committed when it fails.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    /// The state store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Listing Exchange's changes failed.
+    #[error("listing the {kind} changes of {user} failed: {source}")]
+    Listing {
+        /// Whose mailbox.
+        user: UserId,
+        /// Which folder.
+        kind: ObjectKind,
+        /// The backend's error.
+        #[source]
+        source: BackendError,
+    },
+    /// No plan could be made (the empty-side guard, a missing conflict resolver).
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    /// The user is not enrolled.
+    #[error("{user} is not enrolled; enrol the user first")]
+    NotEnrolled {
+        /// Who.
+        user: UserId,
+    },
+    /// A change reported under the wrong kind.
+    #[error("a {got} record was reported as {expected} for {user}; report it under its own kind")]
+    WrongKind {
+        /// Whose record.
+        user: UserId,
+        /// The kind it was reported under.
+        expected: ObjectKind,
+        /// Its kind.
+        got: ObjectKind,
+    },
+}
+
+/// What one sync run did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncReport {
+    /// Whose records.
+    pub user: UserId,
+    /// Which kind.
+    pub kind: ObjectKind,
+    /// Incremental, full (first sync or lost cursor) or rebuild.
+    pub mode: PlanMode,
+    /// Exchange changes listed.
+    pub listed: usize,
+    /// Items created in Exchange.
+    pub created: usize,
+    /// Items updated in Exchange.
+    pub updated: usize,
+    /// Items deleted in Exchange.
+    pub deleted: usize,
+    /// Changes queued for the application.
+    pub delivered: usize,
+    /// Records linked by matching.
+    pub matched: usize,
+    /// Creates whose answer was lost, found again by their tag.
+    pub recovered: usize,
+    /// Conflicts and how they were decided.
+    pub conflicts: Vec<ConflictOutcome>,
+    /// Changes not acted on, with the reason.
+    pub skipped: Vec<Skip>,
+    /// Records whose Exchange write failed; their changes stay queued for the next sync.
+    pub failures: Vec<Failure>,
+}
+
+impl SyncReport {
+    /// Adds a follow-up round's counts and lists to this report.
+    fn absorb(&mut self, next: SyncReport) {
+        self.listed += next.listed;
+        self.created += next.created;
+        self.updated += next.updated;
+        self.deleted += next.deleted;
+        self.delivered += next.delivered;
+        self.matched += next.matched;
+        self.recovered += next.recovered;
+        self.conflicts.extend(next.conflicts);
+        self.skipped.extend(next.skipped);
+        self.failures.extend(next.failures);
+    }
+}
+
+/// The sync engine over a state store and a mailbox backend.
+pub struct SyncEngine<S, B> {
+    store: S,
+    backend: B,
+    resolver: Option<Arc<dyn ConflictResolver>>,
+    clock: Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>,
+    page_size: usize,
+    batch_size: usize,
+}
+
+impl<S: StateStore, B: MailboxBackend> SyncEngine<S, B> {
+    /// An engine with the system clock, no conflict resolver, pages of 256 changes and batches of
+    /// [`MAX_BATCH`] items.
+    pub fn new(store: S, backend: B) -> Self {
+        SyncEngine {
+            store,
+            backend,
+            resolver: None,
+            clock: Arc::new(|| DateTime::<Utc>::from(std::time::SystemTime::now())),
+            page_size: 256,
+            batch_size: MAX_BATCH,
+        }
+    }
+
+    /// Sets the host's conflict resolver (for [`ConflictPolicy::HostDecides`](super::ConflictPolicy)).
+    pub fn with_resolver(mut self, resolver: impl ConflictResolver + 'static) -> Self {
+        self.resolver = Some(Arc::new(resolver));
+        self
+    }
+
+    /// Sets the clock (the event window is computed from it).
+    pub fn with_clock(mut self, clock: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// Sets how many changes one listing call asks for, and how many items one write call carries
+    /// (at most [`MAX_BATCH`]).
+    pub fn with_sizes(mut self, page_size: usize, batch_size: usize) -> Self {
+        self.page_size = page_size.max(1);
+        self.batch_size = batch_size.clamp(1, MAX_BATCH);
+        self
+    }
+
+    /// The state store.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// The mailbox backend.
+    pub fn backend(&self) -> &B {
+        &self.backend
+    }
+
+    /// Enrols a user (or replaces their settings).
+    pub fn enrol(&self, user: &UserId, settings: &UserSettings) -> Result<(), SyncError> {
+        Ok(self.store.enrol(user, settings)?)
+    }
+
+    /// Queues a change of the application's, durably; its outbox position.
+    pub fn report(&self, user: &UserId, kind: ObjectKind, change: AppChange) -> Result<u64, SyncError> {
+        if let AppOp::Upsert(r) = &change.op {
+            if r.kind() != kind {
+                return Err(SyncError::WrongKind { user: user.clone(), expected: kind, got: r.kind() });
+            }
+        }
+        match self.store.push_app_change(user, kind, &change) {
+            Err(StoreError::NotEnrolled { user }) => Err(SyncError::NotEnrolled { user }),
+            other => Ok(other?),
+        }
+    }
+
+    /// Up to `limit` changes for the application to apply, oldest first.
+    pub fn pending(&self, user: &UserId, limit: usize) -> Result<Vec<InboxEntry>, SyncError> {
+        Ok(self.store.inbox(user, None, limit)?)
+    }
+
+    /// Acknowledges an applied change, with the application's new version of the record.
+    pub fn ack(&self, user: &UserId, seq: u64, app_version: Option<&str>) -> Result<AckOutcome, SyncError> {
+        Ok(self.store.ack(user, seq, app_version)?)
+    }
+
+    /// Syncs one kind of one user: plan, execute, commit. When the round wrote to Exchange, a
+    /// second round follows at once: it lists exsync's own writes (linking them at their new
+    /// change keys) and moves the cursor past them, so that Exchange reports a later deletion of
+    /// an item exsync created.
+    pub async fn sync(&self, user: &UserId, kind: ObjectKind) -> Result<SyncReport, SyncError> {
+        self.rounds(user, kind, Run::Normal { force: false, full: false }).await
+    }
+
+    /// As [`SyncEngine::sync`], without the empty-side guard: for when the host confirmed that one
+    /// side really was emptied.
+    pub async fn sync_forced(&self, user: &UserId, kind: ObjectKind) -> Result<SyncReport, SyncError> {
+        self.rounds(user, kind, Run::Normal { force: true, full: false }).await
+    }
+
+    /// As [`SyncEngine::sync`], from a complete listing of the folder instead of the cursor: every
+    /// linked item missing from it counts as deleted. Run it now and then (say daily) to catch what
+    /// an incremental listing cannot report (an item exsync created and the user deleted before
+    /// exsync listed again).
+    pub async fn sync_full(&self, user: &UserId, kind: ObjectKind) -> Result<SyncReport, SyncError> {
+        self.rounds(user, kind, Run::Normal { force: false, full: true }).await
+    }
+
+    /// A round, then up to two follow-up rounds while the previous one wrote to Exchange.
+    async fn rounds(&self, user: &UserId, kind: ObjectKind, run: Run) -> Result<SyncReport, SyncError> {
+        let (mut report, _) = self.run(user, kind, run).await?;
+        let mut wrote = report.created + report.updated + report.deleted > 0;
+        for _ in 0..2 {
+            if !wrote {
+                break;
+            }
+            let (next, _) = self.run(user, kind, Run::Normal { force: false, full: false }).await?;
+            wrote = next.created + next.updated + next.deleted > 0;
+            report.absorb(next);
+        }
+        Ok(report)
+    }
+
+    /// Syncs contacts, then events.
+    pub async fn sync_user(&self, user: &UserId) -> Result<Vec<SyncReport>, SyncError> {
+        let mut out = Vec::new();
+        for kind in ObjectKind::ALL {
+            out.push(self.sync(user, kind).await?);
+        }
+        Ok(out)
+    }
+
+    /// The plan a sync would execute now, without executing or committing anything.
+    pub async fn dry_run(&self, user: &UserId, kind: ObjectKind) -> Result<Plan, SyncError> {
+        self.run(user, kind, Run::Preview).await.map(|(_, p)| p)
+    }
+
+    /// Reset: forgets the id map and rebuilds it by matching the application's queued records
+    /// (report every record first) against a full listing of the folder, by tag and by content.
+    /// No data is touched on either side; unmatched records are reported (the application's stay
+    /// queued, so the next sync creates them in Exchange). Map and cursor are replaced in one
+    /// transaction.
+    pub async fn reset(&self, user: &UserId, kind: ObjectKind) -> Result<SyncReport, SyncError> {
+        self.run(user, kind, Run::Rebuild).await.map(|(r, _)| r)
+    }
+
+    async fn run(&self, user: &UserId, kind: ObjectKind, run: Run) -> Result<(SyncReport, Plan), SyncError> {
+        let settings = self.store.user_settings(user)?.ok_or_else(|| SyncError::NotEnrolled { user: user.clone() })?;
+        let sync = *settings.sync(kind);
+        let scope = FolderScope { kind, contacts_folder: settings.contacts.folder.clone() };
+        let now = (self.clock)();
+        let window = (kind == ObjectKind::Events).then(|| settings.events.window.bounds(now));
+
+        let from_scratch = matches!(run, Run::Rebuild | Run::Normal { full: true, .. });
+        let stored_cursor = if from_scratch { None } else { self.store.cursor(user, kind)? };
+        let mut mode = match (run, &stored_cursor) {
+            (Run::Rebuild, _) => PlanMode::Rebuild,
+            (_, None) => PlanMode::Full,
+            (_, Some(_)) => PlanMode::Incremental,
+        };
+        let syncing = sync.direction.app_to_exchange() || sync.direction.exchange_to_app();
+        let (changes, cursor) = if syncing {
+            match self.list_all(user, &scope, stored_cursor.as_ref()).await {
+                Err(BackendError::InvalidCursor { .. }) if stored_cursor.is_some() => {
+                    mode = PlanMode::Full;
+                    self.list_all(user, &scope, None).await
+                }
+                other => other,
+            }
+            .map_err(|source| SyncError::Listing { user: user.clone(), kind, source })?
+        } else {
+            (Vec::new(), None)
+        };
+
+        let app_changes = self.store.app_changes(user, kind)?;
+        let mappings = self.store.mappings(user, kind)?;
+        let pending: Vec<_> =
+            self.store.inbox(user, Some(kind), usize::MAX)?.into_iter().map(|e| (e.app_id, e.delivery)).collect();
+        let input = PlanInput {
+            user,
+            kind,
+            settings: &sync,
+            window,
+            mode,
+            app_changes: &app_changes,
+            remote_changes: &changes,
+            mappings: &mappings,
+            pending: &pending,
+            force: matches!(run, Run::Normal { force: true, .. }),
+            resolver: self.resolver.as_deref(),
+        };
+        let plan = planner::plan(&input)?;
+        let mut report = SyncReport {
+            user: user.clone(),
+            kind,
+            mode,
+            listed: changes.len(),
+            created: 0,
+            updated: 0,
+            deleted: 0,
+            delivered: 0,
+            matched: plan.matched.len(),
+            recovered: 0,
+            conflicts: plan.conflicts.clone(),
+            skipped: plan.skipped.clone(),
+            failures: Vec::new(),
+        };
+        if run == Run::Preview {
+            return Ok((report, plan));
+        }
+
+        let mut changed_at = BTreeMap::new();
+        for e in &app_changes {
+            changed_at.insert(e.change.app_id.clone(), e.change.changed_at);
+        }
+        let executor = Executor {
+            backend: &self.backend,
+            user,
+            kind,
+            scope: &scope,
+            settings: &sync,
+            resolver: self.resolver.as_deref(),
+            changed_at: &changed_at,
+            batch_size: self.batch_size,
+        };
+        let ex = executor.run(&plan, cursor).await;
+        self.store.commit(user, kind, &ex.commit)?;
+        report.created = ex.created;
+        report.updated = ex.updated;
+        report.deleted = ex.deleted;
+        report.recovered = ex.recovered;
+        report.delivered = ex.commit.deliveries.len();
+        report.conflicts.extend(ex.conflicts);
+        report.failures = ex.failures;
+        Ok((report, plan))
+    }
+
+    /// Every page of changes since `cursor`, by item (a later page's change of an item replaces an
+    /// earlier one), and the final cursor.
+    async fn list_all(
+        &self,
+        user: &UserId,
+        scope: &FolderScope,
+        cursor: Option<&Cursor>,
+    ) -> Result<(Vec<RemoteChange>, Option<Cursor>), BackendError> {
+        let mut by_item: BTreeMap<String, RemoteChange> = BTreeMap::new();
+        let mut at = cursor.cloned();
+        loop {
+            let page = self.backend.list_changes(user, scope, at.as_ref(), self.page_size).await?;
+            for c in page.changes {
+                by_item.insert(c.item_id().to_owned(), c);
+            }
+            at = Some(page.cursor);
+            if !page.more {
+                break;
+            }
+        }
+        Ok((by_item.into_values().collect(), at))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Run {
+    Normal { force: bool, full: bool },
+    Preview,
+    Rebuild,
+}

@@ -1,0 +1,33 @@
+//! The sync engine: the canonical records the application sees ([`Contact`], [`Event`]), the
+//! per-user settings, the pure [`planner`] that turns both sides' changes and the stored state into
+//! [`Action`]s, the [`executor`] that runs them over a mailbox backend, and [`SyncEngine`], the
+//! driver the application uses.
+//!
+//! The engine follows plan → execute → commit: a pure decision table (as in vdirsyncer) decides,
+//! a thin async executor runs the decisions against a [`MailboxBackend`](crate::backend::MailboxBackend),
+//! and one store transaction records the outcome.
+
+pub mod conflict;
+pub mod contact;
+pub mod engine;
+pub mod event;
+pub mod executor;
+pub mod plan;
+pub mod planner;
+pub mod record;
+pub mod settings;
+
+pub use conflict::{Conflict, ConflictResolver, Resolution, decide, decide_under};
+pub use contact::{AddressKind, Contact, Email, MAX_EMAILS, Phone, PhoneKind, PostalAddress};
+pub use engine::{SyncEngine, SyncError, SyncReport};
+pub use event::{
+    Attendee, AttendeeResponse, AttendeeRole, DayGroup, Event, MAX_ATTENDEES, OccurrenceException, Recurrence,
+    RecurrenceEnd, RecurrenceRule, Sensitivity, ShowAs, WeekOfMonth, Weekday,
+};
+pub use executor::{Execution, Failure};
+pub use plan::{Action, ConflictOutcome, Plan, PlanError, PlanInput, PlanMode, RemoteOp, Skip, SkipReason, Subject};
+pub use planner::plan;
+pub use record::{AppId, ObjectKind, Record, RecordError, UserId};
+pub use settings::{
+    ConflictPolicy, ContactSettings, ContactsFolder, Direction, EventSettings, EventWindow, SyncSettings, UserSettings,
+};
