@@ -13,10 +13,12 @@
 //! - `/{tenant}/oauth2/v2.0/token`: client credentials with a secret or a certificate-signed
 //!   assertion, issuing bearer tokens the EWS endpoint accepts.
 //!
-//! EWS and autodiscover need authentication: Basic (a [`ServiceAccount`] by any of its logon
-//! names) and/or Bearer (a token of an [`OAuthApp`]), chosen with [`AuthSchemes`]; refusals are
-//! 401 with `WWW-Authenticate` for each enabled scheme. Authentication is per-connection state
-//! (see the `auth` module) so a connection-based scheme (NTLM) can be added.
+//! EWS and autodiscover need authentication: NTLM and Basic (a [`ServiceAccount`] by any of its
+//! logon names) and Bearer (a token of an [`OAuthApp`]), chosen with [`AuthSchemes`]; refusals
+//! are 401 with `WWW-Authenticate` for each enabled scheme. Authentication is per-connection
+//! state: an NTLM handshake signs its connection in for the requests that follow on it, as on
+//! IIS, and over TLS it must carry the channel bindings of the server's certificate (Extended
+//! Protection).
 //!
 //! The control API drives the server from tests and benchmarks: [`SimServer::side_door`] changes
 //! mailboxes as their owners would in Outlook, [`SimServer::faults`] injects throttling, HTTP
@@ -99,6 +101,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::ntlm::NtlmTarget;
 use crate::sim::{Clock, MailboxStore, SideDoor, Store, StoreError, SystemClock};
 use crate::xml::Limits;
 
@@ -129,6 +132,7 @@ pub struct SimServerBuilder {
     profile: ServerProfile,
     auth: AuthSchemes,
     tls: bool,
+    extended_protection: bool,
     bind: SocketAddr,
     seed: u64,
     clock: Option<Arc<dyn Clock>>,
@@ -148,6 +152,7 @@ impl Default for SimServerBuilder {
             profile: ServerProfile::default(),
             auth: AuthSchemes::default(),
             tls: false,
+            extended_protection: true,
             bind: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
             seed: DEFAULT_SEED,
             clock: None,
@@ -208,7 +213,7 @@ impl SimServerBuilder {
         self
     }
 
-    /// The authentication schemes accepted (default: Basic and Bearer).
+    /// The authentication schemes accepted (default: NTLM, Basic and Bearer).
     pub fn auth(mut self, schemes: AuthSchemes) -> Self {
         self.auth = schemes;
         self
@@ -217,6 +222,14 @@ impl SimServerBuilder {
     /// Serves HTTPS with a generated certificate (default: plain HTTP).
     pub fn tls(mut self, on: bool) -> Self {
         self.tls = on;
+        self
+    }
+
+    /// Whether NTLM sign-ins over TLS must carry the channel bindings of the server's certificate,
+    /// as Exchange's Extended Protection set to *Require* (the default since Exchange 2019 CU14)
+    /// demands. Default: on. Off, channel bindings are not checked.
+    pub fn ntlm_extended_protection(mut self, required: bool) -> Self {
+        self.extended_protection = required;
         self
     }
 
@@ -260,9 +273,6 @@ impl SimServerBuilder {
 
     /// Checks the configuration, opens the socket and starts serving on the current tokio runtime.
     pub async fn start(self) -> Result<SimServer, SimError> {
-        if self.auth.accepts(AuthScheme::Ntlm) {
-            return Err(SimError::NtlmUnavailable);
-        }
         if self.auth.is_empty() {
             return Err(SimError::NoAuthScheme);
         }
@@ -296,11 +306,23 @@ impl SimServerBuilder {
             None
         };
         let scheme = if tls.is_some() { "https" } else { "http" };
+        let ntlm_target = {
+            let dns_domain = directory.domains[0].clone();
+            NtlmTarget {
+                netbios_domain: directory.netbios.clone(),
+                netbios_computer: "EXCH01".to_owned(),
+                dns_computer: format!("exch01.{dns_domain}"),
+                dns_domain,
+            }
+        };
+        let channel_bindings = tls.as_ref().filter(|_| self.extended_protection).map(|t| t.channel_bindings);
         let shared = Arc::new(Shared {
             store: Mutex::new(store),
             directory: RwLock::new(directory),
             profile: self.profile,
             auth: self.auth,
+            ntlm_target,
+            channel_bindings,
             faults: FaultInjector::default(),
             counters: counters::Counters::default(),
             tokens: oauth::IssuedTokens::default(),
@@ -338,8 +360,8 @@ pub struct SimServer {
 }
 
 impl SimServer {
-    /// A builder with no domain, account or mailbox, Basic and Bearer accepted, plain HTTP on a
-    /// free loopback port, answering as Exchange 2019.
+    /// A builder with no domain, account or mailbox, NTLM, Basic and Bearer accepted, plain HTTP
+    /// on a free loopback port, answering as Exchange 2019.
     pub fn builder() -> SimServerBuilder {
         SimServerBuilder::default()
     }

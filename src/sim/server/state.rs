@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
+use crate::ntlm::{ChannelBindings, NtlmTarget};
 use crate::sim::{Clock, Store};
 use crate::xml::Limits;
 
@@ -22,6 +23,11 @@ pub(crate) struct Shared {
     pub(crate) directory: RwLock<Directory>,
     pub(crate) profile: ServerProfile,
     pub(crate) auth: AuthSchemes,
+    /// The names the NTLM acceptors announce.
+    pub(crate) ntlm_target: NtlmTarget,
+    /// The channel bindings of the server's certificate, which NTLM sign-ins over TLS must carry
+    /// (`None` without TLS, or with Extended Protection off).
+    pub(crate) channel_bindings: Option<ChannelBindings>,
     pub(crate) faults: FaultInjector,
     pub(crate) counters: Counters,
     pub(crate) tokens: IssuedTokens,
