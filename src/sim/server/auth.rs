@@ -10,7 +10,9 @@
 //! with the real request, and once the acceptor verifies it against the service account's
 //! password (the account named by its UPN, `svc@contoso.com`, or down-level, `CONTOSO\svc` or
 //! `contoso.com\svc`), the connection is signed in: later requests on it need no `Authorization`
-//! header. A new NEGOTIATE on a signed-in connection starts over. Over TLS, the AUTHENTICATE
+//! header. A new NEGOTIATE on a signed-in connection starts over, and
+//! [`SimServer::expire_ntlm_sign_ins`](super::SimServer::expire_ntlm_sign_ins) signs every
+//! connection out (as an IIS application pool recycle does). Over TLS, the AUTHENTICATE
 //! message must carry the channel bindings of the server's certificate (Extended Protection)
 //! unless the server was built without
 //! ([`SimServerBuilder::ntlm_extended_protection`](super::SimServerBuilder::ntlm_extended_protection)).
@@ -19,6 +21,7 @@
 //! IIS lists Windows authentication first).
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -137,8 +140,8 @@ pub(crate) struct ConnectionAuth {
     tls: bool,
     /// The connection's NTLM acceptor, made at the first NEGOTIATE message.
     ntlm: Option<NtlmAcceptor>,
-    /// Who the NTLM handshake signed the connection in as.
-    signed_in: Option<Principal>,
+    /// Who the NTLM handshake signed the connection in as, and in which generation.
+    signed_in: Option<(Principal, u64)>,
 }
 
 /// The service account an NTLM principal names, by any of its logon names.
@@ -174,9 +177,13 @@ impl ConnectionAuth {
     /// Authenticates a request on this connection.
     pub(crate) fn authenticate(&mut self, headers: &HeaderMap) -> AuthDecision {
         let Some(value) = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()) else {
+            let generation = self.shared.ntlm_generation.load(Ordering::Relaxed);
             return match &self.signed_in {
-                Some(p) => AuthDecision::Allow(p.clone()),
-                None => AuthDecision::Refuse(self.challenge(false)),
+                Some((p, signed_in)) if *signed_in == generation => AuthDecision::Allow(p.clone()),
+                _ => {
+                    self.signed_in = None;
+                    AuthDecision::Refuse(self.challenge(false))
+                }
             };
         };
         let (scheme, credentials) = value.trim().split_once(' ').unwrap_or((value.trim(), ""));
@@ -247,7 +254,8 @@ impl ConnectionAuth {
                 match account {
                     Some(account) => {
                         let principal = Principal::Account(account);
-                        self.signed_in = Some(principal.clone());
+                        let generation = self.shared.ntlm_generation.load(Ordering::Relaxed);
+                        self.signed_in = Some((principal.clone(), generation));
                         self.shared.counters.ntlm_sign_in();
                         AuthDecision::Allow(principal)
                     }

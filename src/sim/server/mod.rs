@@ -94,6 +94,7 @@ mod tls;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -132,6 +133,7 @@ pub struct SimServerBuilder {
     profile: ServerProfile,
     auth: AuthSchemes,
     tls: bool,
+    tls_host_names: Vec<String>,
     extended_protection: bool,
     bind: SocketAddr,
     seed: u64,
@@ -152,6 +154,7 @@ impl Default for SimServerBuilder {
             profile: ServerProfile::default(),
             auth: AuthSchemes::default(),
             tls: false,
+            tls_host_names: Vec::new(),
             extended_protection: true,
             bind: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
             seed: DEFAULT_SEED,
@@ -222,6 +225,15 @@ impl SimServerBuilder {
     /// Serves HTTPS with a generated certificate (default: plain HTTP).
     pub fn tls(mut self, on: bool) -> Self {
         self.tls = on;
+        self
+    }
+
+    /// Adds a DNS name to the generated server certificate (besides `localhost` and
+    /// `127.0.0.1`), so that clients can reach the server as `autodiscover.contoso.com` or
+    /// `mail.contoso.com` (with the name resolved to the server's address, e.g. with
+    /// `HttpOptions::resolve`).
+    pub fn tls_host_name(mut self, name: impl Into<String>) -> Self {
+        self.tls_host_names.push(name.into());
         self
     }
 
@@ -298,8 +310,10 @@ impl SimServerBuilder {
         };
         let tls = if self.tls {
             let mut hosts = vec!["localhost".to_owned(), "127.0.0.1".to_owned()];
-            if !hosts.contains(&host.to_string()) {
-                hosts.push(host.to_string());
+            for name in std::iter::once(host.to_string()).chain(self.tls_host_names) {
+                if !hosts.contains(&name) {
+                    hosts.push(name);
+                }
             }
             Some(tls::setup(&hosts)?)
         } else {
@@ -323,6 +337,7 @@ impl SimServerBuilder {
             auth: self.auth,
             ntlm_target,
             channel_bindings,
+            ntlm_generation: AtomicU64::new(0),
             faults: FaultInjector::default(),
             counters: counters::Counters::default(),
             tokens: oauth::IssuedTokens::default(),
@@ -500,6 +515,13 @@ impl SimServer {
     /// Removes every autodiscover redirect.
     pub fn clear_autodiscover_redirects(&self) {
         self.shared.redirects().clear();
+    }
+
+    /// Signs every NTLM-authenticated connection out, as an IIS application pool recycle does:
+    /// the next request on such a connection gets a 401 offering NTLM, and the client must run
+    /// the handshake again.
+    pub fn expire_ntlm_sign_ins(&self) {
+        self.shared.ntlm_generation.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Forgets every issued bearer token (as after a key rollover): clients must get new ones.

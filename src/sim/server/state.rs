@@ -1,6 +1,7 @@
 //! What every connection of a running server shares.
 
 use std::collections::HashMap;
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
@@ -28,6 +29,11 @@ pub(crate) struct Shared {
     /// The channel bindings of the server's certificate, which NTLM sign-ins over TLS must carry
     /// (`None` without TLS, or with Extended Protection off).
     pub(crate) channel_bindings: Option<ChannelBindings>,
+    /// Bumped to sign every NTLM connection out ([`SimServer::expire_ntlm_sign_ins`]); a
+    /// connection's sign-in holds while the generation it was made in is current.
+    ///
+    /// [`SimServer::expire_ntlm_sign_ins`]: super::SimServer::expire_ntlm_sign_ins
+    pub(crate) ntlm_generation: AtomicU64,
     pub(crate) faults: FaultInjector,
     pub(crate) counters: Counters,
     pub(crate) tokens: IssuedTokens,
