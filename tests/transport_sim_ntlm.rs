@@ -191,12 +191,10 @@ fn challenge_header() -> String {
 #[tokio::test]
 async fn handshakes_that_cannot_complete_are_typed_errors() {
     // The server closes the connection after its challenge (a proxy without keep-alive).
-    let closing =
-        CannedServer::script(vec![Canned::status(401).with_header("www-authenticate", &challenge_header()).with_header(
-            "connection",
-            "close",
-        )])
-        .await;
+    let closing = CannedServer::script(vec![
+        Canned::status(401).with_header("www-authenticate", &challenge_header()).with_header("connection", "close"),
+    ])
+    .await;
     let mut cfg = config_for(&closing);
     cfg.retry.max_attempts = 1;
     let e = exsync::transport::EwsClient::new(cfg).unwrap().call(ALICE, contacts_folder()).await.unwrap_err();
@@ -210,7 +208,8 @@ async fn handshakes_that_cannot_complete_are_typed_errors() {
     assert_eq!(closing.requests().len(), 1);
 
     // A challenge that is not an NTLM message.
-    let garbled = CannedServer::script(vec![Canned::status(401).with_header("www-authenticate", "NTLM AAAAAAAA")]).await;
+    let garbled =
+        CannedServer::script(vec![Canned::status(401).with_header("www-authenticate", "NTLM AAAAAAAA")]).await;
     let e = exsync::transport::EwsClient::new(config_for(&garbled)).unwrap().call(ALICE, contacts_folder()).await;
     match e.unwrap_err() {
         TransportError::NtlmHandshake { reason, .. } => assert!(reason.contains("malformed"), "{reason}"),
