@@ -44,18 +44,14 @@ async fn an_ntlm_session_is_traced_redacted_and_schema_valid() {
     let mut names: Vec<String> =
         std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     names.sort();
-    let expected: Vec<String> = [
-        (1, "GetFolder"),
-        (2, "GetFolder"),
-        (3, "CreateItem"),
-        (4, "SyncFolderItems"),
-        (5, "GetItem"),
-    ]
-    .iter()
-    .flat_map(|(n, op)| {
-        ["request.headers", "request.xml", "response.headers", "response.xml"].map(|f| format!("{n:04}-{op}-{f}"))
-    })
-    .collect();
+    let expected: Vec<String> =
+        [(1, "GetFolder"), (2, "GetFolder"), (3, "CreateItem"), (4, "SyncFolderItems"), (5, "GetItem")]
+            .iter()
+            .flat_map(|(n, op)| {
+                ["request.headers", "request.xml", "response.headers", "response.xml"]
+                    .map(|f| format!("{n:04}-{op}-{f}"))
+            })
+            .collect();
     assert_eq!(names, expected);
 
     // The NEGOTIATE leg: no body, the NTLM message redacted; the CHALLENGE answer likewise.

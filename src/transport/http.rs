@@ -237,20 +237,21 @@ impl HttpTransport {
             headers.append(k.clone(), v.clone());
         }
         let prefer = match &auth {
-            RequestAuth::None => None,
+            RequestAuth::None => ConnectionAuth::Anonymous,
             RequestAuth::Header(value) => {
                 headers.insert(AUTHORIZATION, value.clone());
-                Some(ConnectionAuth::Authenticated)
+                ConnectionAuth::Authenticated
             }
-            RequestAuth::Ntlm(_) => Some(ConnectionAuth::Ntlm),
+            RequestAuth::Ntlm(_) => ConnectionAuth::Ntlm,
         };
+        let ntlm_allowed = matches!(auth, RequestAuth::Ntlm(_));
         // A pooled connection the server closed while idle fails before the request is handed
         // over: try the next one (at most a few times), then a fresh connection.
         let mut pooled_tries = 0;
         // Set once a signed-in connection met a 401: the next connection signs in again.
         let mut sign_in_again = false;
         loop {
-            let reuse = if pooled_tries < 3 { self.inner.pool.checkout(&origin, prefer) } else { None };
+            let reuse = if pooled_tries < 3 { self.inner.pool.checkout(&origin, prefer, ntlm_allowed) } else { None };
             let (mut conn, fresh) = match reuse {
                 Some(c) => {
                     pooled_tries += 1;

@@ -135,13 +135,15 @@ impl Pool {
     }
 
     /// An idle connection to `origin` that is still open: the most recently used one in state
-    /// `prefer` when there is one, else the most recently used one.
-    pub fn checkout(&self, origin: &Origin, prefer: Option<ConnectionAuth>) -> Option<PooledConnection> {
+    /// `prefer` when there is one, else the most recently used one, never one NTLM signed in
+    /// unless `ntlm_allowed` (a request without credentials must not ride on a sign-in).
+    pub fn checkout(&self, origin: &Origin, prefer: ConnectionAuth, ntlm_allowed: bool) -> Option<PooledConnection> {
         let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
         let list = idle.get_mut(origin)?;
         list.retain(|c| !c.sender.is_closed());
-        let preferred = prefer.and_then(|state| list.iter().rposition(|c| c.auth == state));
-        preferred.or(list.len().checked_sub(1)).map(|i| list.swap_remove(i))
+        let usable = |c: &PooledConnection| ntlm_allowed || c.auth != ConnectionAuth::Ntlm;
+        let preferred = list.iter().rposition(|c| c.auth == prefer && usable(c));
+        preferred.or_else(|| list.iter().rposition(usable)).map(|i| list.swap_remove(i))
     }
 
     /// Returns a connection after a complete exchange; closed or surplus ones are dropped.
