@@ -11,6 +11,8 @@
 //! - [`autodiscover`]: POX and SOAP autodiscover messages, the sans-IO plan from an email address
 //!   to the EWS URL, and its driver ([`autodiscover::AutodiscoverClient`]);
 //! - [`ntlm`]: NTLMv2 messages for the HTTP client and the simulator's acceptor, sans-IO;
+//! - [`setup`]: the admin's setup flow (a sans-IO state machine), the connectivity analyzer's
+//!   sequencer and report, additional-domain parsing, the saved configuration and its secret store;
 //! - `sim` (feature `sim`): the EWS simulator: a mailbox store with Exchange's semantics, served on
 //!   loopback by `SimServer` (EWS, autodiscover, OAuth token endpoint).
 #![deny(missing_docs)]
@@ -18,6 +20,7 @@
 pub mod autodiscover;
 pub mod ews;
 pub mod ntlm;
+pub mod setup;
 #[cfg(feature = "sim")]
 pub mod sim;
 pub mod transport;

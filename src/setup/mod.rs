@@ -1,0 +1,46 @@
+//! The admin's setup: the flow an admin walks through once to connect the application to Exchange
+//! ([`SetupFlow`]), the connectivity analyzer ([`analyzer`]), the saved configuration
+//! ([`SetupConfig`]) and the secret store it keeps secrets in ([`SecretStore`]), and the check that
+//! decides whether a user can be enrolled ([`enrolment`]).
+//!
+//! Everything here decides and does no I/O: the flow takes the admin's input and the analyzer's
+//! report; the analyzer says which probe to run next and takes its outcome; a thin async driver
+//! (with the HTTP client) runs the probes. That keeps every transition testable and the flow usable
+//! from any UI (Rust, C or Python).
+//!
+//! - [`flow`]: the steps, going back, editing, and the rule that changed credentials or domains
+//!   need validating again before saving;
+//! - [`domains`]: email domains, the additional-domains list, mailbox addresses;
+//! - [`connection`]: service account or OAuth 2.0, and the OAuth application's fields;
+//! - [`analyzer`]: the analyzer's sequencer, probes and report;
+//! - [`config`]: the saved configuration (secrets as references);
+//! - [`secret_store`]: the secret store trait and its default, encrypted with the host's key;
+//! - [`enrolment`]: whether a user's mailbox can be enrolled.
+
+pub mod analyzer;
+pub mod config;
+pub mod connection;
+pub mod domains;
+pub mod enrolment;
+pub mod error;
+pub mod flow;
+pub mod scope;
+pub mod secret_store;
+
+pub use analyzer::{
+    Analyzer, AnalyzerError, AnalyzerInput, AnalyzerReport, AnalyzerStep, AutodiscoverFinding, CertificateProblem,
+    ConnectOutcome, DnsOutcome, EwsOutcome, EwsSeen, Findings, FolderKind, HostLookup, Next, Probe, ProbeKind,
+    ProbeResult, SkipReason, StepOutcome, StepReport, TlsOutcome,
+};
+pub use config::{CONFIG_VERSION, SavedConnection, SavedOAuthCredential, SetupConfig, StoredSecret, ValidationSummary};
+pub use connection::{ConnectionMethod, OAuthApp, OAuthCredential, ServiceAccountAuth};
+pub use domains::{
+    AdditionalDomains, AllowedDomains, DomainError, DomainListError, EmailDomain, InvalidEntry, MailboxAddress,
+};
+pub use enrolment::{Enrolled, Enrolment, EnrolmentCheck, EnrolmentError};
+pub use error::{ChangedInput, Field, SetupError, ValidationNeeded};
+pub use flow::{SetupFlow, SetupStep, ValidationStatus, ValidationTicket};
+pub use scope::SyncScope;
+pub use secret_store::{
+    EncryptedSecretStore, MemorySecretBlobs, SecretBlobs, SecretKey, SecretRef, SecretStore, SecretStoreError,
+};
