@@ -3,12 +3,17 @@
 //! ```text
 //! cargo run --features sim --example sim_server -- --port 8080 \
 //!     --service-account svc@contoso.com:PASS --mailbox alice@contoso.com --mailbox bob@contoso.com \
-//!     [--domain contoso.net] [--tls] [--profile 2010sp2|2013|2016|2019] [--ntlm-only]
+//!     [--domain contoso.net] [--tls] [--profile 2010sp2|2013|2016|2019] [--ntlm-only | --basic-only]
 //! ```
 //!
 //! The domains of the service accounts and mailboxes are accepted domains; `--domain` adds more.
-//! Service accounts may impersonate every mailbox. `--ntlm-only` asks for a server that accepts
-//! only NTLM, which this build cannot offer yet: it says so and exits.
+//! Service accounts may impersonate every mailbox. The server accepts NTLM (service accounts by
+//! UPN, `CONTOSO\svc` or `contoso.com\svc`), Basic and OAuth bearer tokens; `--ntlm-only`
+//! accepts only NTLM, as an Exchange server with Basic switched off on EWS, and `--basic-only`
+//! only Basic. Over `--tls`, NTLM sign-ins must carry channel bindings (Extended Protection).
+//!
+//! With curl, for example: `curl --ntlm -u 'CONTOSO\svc:PASS' -H 'Content-Type: text/xml'
+//! --data @request.xml http://127.0.0.1:8080/EWS/Exchange.asmx`.
 
 use std::process::ExitCode;
 
@@ -16,7 +21,7 @@ use exsync::sim::{AuthScheme, AuthSchemes, ServerProfile, ServiceAccount, SimSer
 
 const USAGE: &str = "usage: sim_server [--port N] --service-account UPN:PASSWORD [--service-account …] \
                      --mailbox ADDRESS [--mailbox …] [--domain DOMAIN …] [--tls] \
-                     [--profile 2010sp2|2013|2016|2019] [--ntlm-only]";
+                     [--profile 2010sp2|2013|2016|2019] [--ntlm-only | --basic-only]";
 
 #[derive(Debug, Default)]
 struct Options {
@@ -26,7 +31,7 @@ struct Options {
     domains: Vec<String>,
     tls: bool,
     profile: Option<ServerProfile>,
-    ntlm_only: bool,
+    only: Option<AuthScheme>,
 }
 
 fn parse(args: impl IntoIterator<Item = String>) -> Result<Options, String> {
@@ -49,7 +54,13 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Options, String> {
             "--mailbox" => o.mailboxes.push(value("--mailbox")?),
             "--domain" => o.domains.push(value("--domain")?),
             "--tls" => o.tls = true,
-            "--ntlm-only" => o.ntlm_only = true,
+            "--ntlm-only" | "--basic-only" => {
+                let scheme = if arg == "--ntlm-only" { AuthScheme::Ntlm } else { AuthScheme::Basic };
+                if o.only.is_some_and(|s| s != scheme) {
+                    return Err("give at most one of --ntlm-only and --basic-only".to_owned());
+                }
+                o.only = Some(scheme);
+            }
             "--profile" => {
                 let v = value("--profile")?;
                 o.profile = Some(match v.to_ascii_lowercase().as_str() {
@@ -112,8 +123,8 @@ async fn main() -> ExitCode {
     if let Some(p) = options.profile {
         builder = builder.server_profile(p);
     }
-    if options.ntlm_only {
-        builder = builder.auth(AuthSchemes::only(AuthScheme::Ntlm));
+    if let Some(scheme) = options.only {
+        builder = builder.auth(AuthSchemes::only(scheme));
     }
     let server = match builder.start().await {
         Ok(s) => s,
@@ -127,6 +138,14 @@ async fn main() -> ExitCode {
     println!("Autodiscover SOAP:  {}", server.autodiscover_soap_url());
     println!("OAuth token:        {}", server.token_url(&server.tenant_id()));
     println!("Server profile:     {:?}", server.profile());
+    println!(
+        "Sign-in:            {}",
+        match options.only {
+            Some(AuthScheme::Ntlm) => "NTLM only",
+            Some(AuthScheme::Basic) => "Basic only",
+            _ => "NTLM, Basic, OAuth bearer tokens",
+        }
+    );
     if let Some(ca) = server.ca_certificate_pem() {
         println!("Trust this CA certificate:\n{ca}");
     }

@@ -390,12 +390,19 @@ async fn bad_mailbox_names_are_refused_before_sending() {
 }
 
 #[tokio::test]
-async fn ntlm_is_unsupported_for_now() {
+async fn ntlm_against_a_basic_only_server_says_so() {
+    let server =
+        CannedServer::script(vec![Canned::status(401).with_header("www-authenticate", "Basic realm=\"x\"")]).await;
     let creds = Credentials::Ntlm { user: UserName::parse(r"CONTOSO\svc").unwrap(), password: Secret::new(PASSWORD) };
-    let cfg = EwsClientConfig::new("https://mail.contoso.com/EWS/Exchange.asmx".parse().unwrap(), creds);
-    let e = EwsClient::new(cfg).unwrap_err();
-    assert!(matches!(e, TransportError::Unsupported { .. }), "{e}");
-    assert!(e.to_string().contains("NTLM") && !e.to_string().contains(PASSWORD));
+    let client = EwsClient::new(config(&server, creds)).unwrap();
+    let e = client.call("alice@contoso.com", get_folder()).await.unwrap_err();
+    assert!(matches!(e, TransportError::SchemeNotOffered { scheme: "NTLM", .. }), "{e}");
+    let text = e.to_string();
+    assert!(text.contains(r"CONTOSO\svc") && text.contains("Basic") && !text.contains(PASSWORD), "{text}");
+    let sent = server.requests();
+    assert_eq!(sent.len(), 1, "only the NEGOTIATE leg");
+    assert!(sent[0].header("authorization").unwrap().starts_with("NTLM TlRMTVNTUAAB"));
+    assert!(sent[0].body.is_empty(), "the NEGOTIATE leg carries no body");
 }
 
 #[tokio::test]

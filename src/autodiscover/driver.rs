@@ -16,7 +16,7 @@ use bytes::Bytes;
 use http::header::{ACCEPT, CONTENT_TYPE, LOCATION};
 use http::{HeaderName, HeaderValue, Method};
 
-use crate::transport::auth::{Authenticator, UsedToken};
+use crate::transport::auth::{Authenticator, RequestAuth, UsedToken};
 use crate::transport::http::{HttpRequest, HttpResponse, PlainHttp};
 use crate::transport::{CallContext, Credentials, HttpOptions, HttpTransport, TransportError};
 
@@ -65,7 +65,7 @@ fn is_redirect(status: u16) -> bool {
 }
 
 impl AutodiscoverClient {
-    /// A client signing in with `credentials` (NTLM: [`TransportError::Unsupported`] for now).
+    /// A client signing in with `credentials` (NTLM signs each connection in once).
     pub fn new(
         credentials: &Credentials,
         config: AutodiscoverConfig,
@@ -131,7 +131,7 @@ impl AutodiscoverClient {
                     context: CallContext::new(attempt.operation(), Some(email), url.as_str()),
                     plain_http: PlainHttp::UnauthenticatedProbe,
                 };
-                Ok(match self.http.send(&req, false).await {
+                Ok(match self.http.send(&req, RequestAuth::None).await {
                     Ok(resp) => Self::redirect_or_status(&resp),
                     Err(e) => Self::network_outcome(e)?,
                 })
@@ -146,7 +146,6 @@ impl AutodiscoverClient {
                     let mut headers = vec![
                         (CONTENT_TYPE, HeaderValue::from_static("text/xml; charset=utf-8")),
                         (ACCEPT, HeaderValue::from_static("text/xml")),
-                        (http::header::AUTHORIZATION, authorization),
                     ];
                     if soap {
                         headers.push((
@@ -162,7 +161,7 @@ impl AutodiscoverClient {
                         context: context.clone(),
                         plain_http: PlainHttp::LoopbackOnly,
                     };
-                    let resp = match self.http.send(&req, true).await {
+                    let resp = match self.http.send(&req, authorization).await {
                         Ok(r) => r,
                         Err(e) => return Self::network_outcome(e),
                     };

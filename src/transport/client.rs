@@ -16,7 +16,10 @@
 //!   [`ConcurrencyLimits`] allow per account and per mailbox;
 //! - never repeats a create, update or delete whose response was lost
 //!   ([`TransportError::Ambiguous`]);
-//! - asks a token scheme for a new token once after HTTP 401.
+//! - signs in with HTTP Basic, NTLM (the handshake runs once per connection, which is then
+//!   reused; see [`super::http`]) or a bearer token, and asks a token scheme for a new token once
+//!   after HTTP 401; a 401 that does not offer the credentials' scheme at all is
+//!   [`TransportError::SchemeNotOffered`].
 //!
 //! The `ServerVersionInfo` of each answer comes back in [`EwsReply`].
 
@@ -168,7 +171,7 @@ fn is_missing_mailbox_code(code: &ResponseCode) -> bool {
 
 impl EwsClient {
     /// A client for `config`. Fails on an unusable configuration (bad CA certificate, bad private
-    /// key) and, for now, on NTLM credentials ([`TransportError::Unsupported`]).
+    /// key).
     pub fn new(config: EwsClientConfig) -> Result<Self, TransportError> {
         let context = CallContext::new("EwsClient::new", None, config.endpoint.as_str());
         if !matches!(config.endpoint.scheme(), "https" | "http") || config.endpoint.host().is_none() {
@@ -322,7 +325,6 @@ impl EwsClient {
         let mut headers = vec![
             (CONTENT_TYPE, HeaderValue::from_static("text/xml; charset=utf-8")),
             (ACCEPT, HeaderValue::from_static("text/xml")),
-            (http::header::AUTHORIZATION, authorization),
             (X_ANCHOR_MAILBOX, anchor),
             (X_PREFER_SERVER_AFFINITY, HeaderValue::from_static("true")),
         ];
@@ -340,10 +342,15 @@ impl EwsClient {
             context: context.clone(),
             plain_http: PlainHttp::LoopbackOnly,
         };
-        let resp = match inner.http.send(&req, true).await {
+        let resp = match inner.http.send(&req, authorization).await {
             Ok(r) => r,
             Err(e) => return Self::failed(e),
         };
+        if resp.status == StatusCode::UNAUTHORIZED {
+            if let Some(e) = inner.auth.scheme_not_offered(&resp.headers, context) {
+                return AttemptResult::Fail(e);
+            }
+        }
         let set_cookies: Vec<&str> = resp.headers.get_all(SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).collect();
         if !set_cookies.is_empty() {
             lock(&inner.cookies).store(mailbox, set_cookies);

@@ -100,6 +100,34 @@ pub enum TransportError {
         /// Scheme and principal (never the secret).
         credentials: String,
     },
+    /// The server refused the request (HTTP 401) and does not offer the scheme the credentials
+    /// use at all: Basic against an NTLM-only server, NTLM against a Basic-only one, …
+    #[error(
+        "{context}: the server does not accept {scheme} sign-ins here (it offers: {offered}), so {credentials} \
+         cannot work; use credentials of an offered scheme, or have the Exchange admin enable {scheme} \
+         authentication on the EWS and autodiscover virtual directories"
+    )]
+    SchemeNotOffered {
+        /// The call.
+        context: Box<CallContext>,
+        /// Scheme and principal (never the secret).
+        credentials: String,
+        /// The HTTP scheme the credentials use (`Basic`, `NTLM`, `Bearer`).
+        scheme: &'static str,
+        /// The schemes the server's `WWW-Authenticate` headers list, comma separated.
+        offered: String,
+    },
+    /// The NTLM handshake could not be carried through (a wrong password is
+    /// [`TransportError::Unauthorized`] instead).
+    #[error("{context}: the NTLM sign-in of {credentials} could not be completed: {reason}")]
+    NtlmHandshake {
+        /// The call.
+        context: Box<CallContext>,
+        /// Scheme and principal (never the secret).
+        credentials: String,
+        /// What went wrong, and what to check (never a message's bytes).
+        reason: String,
+    },
     /// The service account may not impersonate the mailbox.
     #[error(
         "{context}: the service account may not impersonate this mailbox ({code}); grant it the \
@@ -234,6 +262,8 @@ impl TransportError {
             | TransportError::TlsCertificate { context, .. }
             | TransportError::Network { context, .. }
             | TransportError::Unauthorized { context, .. }
+            | TransportError::SchemeNotOffered { context, .. }
+            | TransportError::NtlmHandshake { context, .. }
             | TransportError::ImpersonationDenied { context, .. }
             | TransportError::NonExistentMailbox { context, .. }
             | TransportError::Throttled { context, .. }

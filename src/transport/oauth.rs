@@ -29,6 +29,7 @@ use rustls_pki_types::PrivateKeyDer;
 use rustls_pki_types::pem::PemObject;
 use url::Url;
 
+use super::auth::RequestAuth;
 use super::credentials::{OAuthAuthority, Secret};
 use super::error::{CallContext, TransportError};
 use super::http::{HttpRequest, HttpTransport, PlainHttp};
@@ -200,7 +201,7 @@ impl OAuthClient {
             context: context.clone(),
             plain_http: PlainHttp::LoopbackOnly,
         };
-        let resp = http.send(&req, false).await?;
+        let resp = http.send(&req, RequestAuth::None).await?;
         let answer: Option<TokenAnswer> = serde_json::from_slice(&resp.body).ok();
         let status = resp.status.as_u16();
         match answer {

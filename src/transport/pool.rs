@@ -6,9 +6,13 @@
 //! the *connection* with a three-step handshake (Negotiate, Challenge, Authenticate) that must
 //! stay on one TCP connection, after which the connection is reused without further
 //! `Authorization` headers. That is why the transport owns its connections instead of using a
-//! client with a hidden pool: the NTLM driver (when `crate::ntlm` lands) checks out a connection
-//! whose state is `ConnectionAuth::Anonymous`, runs the handshake on it, marks it
-//! `ConnectionAuth::Authenticated`, and the pool prefers such connections afterwards.
+//! client with a hidden pool: the HTTP layer checks out a connection, runs the NTLM handshake on
+//! it unless its state is already `ConnectionAuth::Ntlm`, marks it so, and the pool hands such
+//! connections out first to later NTLM requests.
+//!
+//! A TLS connection also keeps the channel bindings of the certificate the server presented on
+//! it (`tls-server-end-point`, RFC 5929), which the NTLM handshake on that connection sends
+//! (Extended Protection).
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -25,6 +29,8 @@ use rustls::ClientConfig;
 use rustls_pki_types::ServerName;
 use tokio::net::TcpStream;
 use url::{Host, Url};
+
+use crate::ntlm::ChannelBindings;
 
 /// `http` or `https`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -81,8 +87,11 @@ impl Origin {
 pub(crate) enum ConnectionAuth {
     /// No authenticated exchange has happened on it yet.
     Anonymous,
-    /// A request with credentials was accepted on it (for NTLM: the handshake completed).
+    /// A request with per-request credentials (Basic, Bearer) was accepted on it.
     Authenticated,
+    /// An NTLM handshake completed on it: the server takes later requests on it as the account's,
+    /// with no `Authorization` header.
+    Ntlm,
 }
 
 /// One HTTP/1.1 connection.
@@ -92,6 +101,9 @@ pub(crate) struct PooledConnection {
     pub auth: ConnectionAuth,
     /// Requests sent on it so far.
     pub uses: u32,
+    /// For TLS: the `tls-server-end-point` bindings of the server's certificate on this
+    /// connection (`None` over plain HTTP, or when the certificate could not be read).
+    pub channel_bindings: Option<ChannelBindings>,
 }
 
 /// Why a connection could not be opened. None of these reached the server with a request.
@@ -122,18 +134,16 @@ impl Pool {
         self.opened.load(Ordering::Relaxed)
     }
 
-    /// An idle connection to `origin` that is still open, authenticated ones first when
-    /// `prefer_authenticated`.
-    pub fn checkout(&self, origin: &Origin, prefer_authenticated: bool) -> Option<PooledConnection> {
+    /// An idle connection to `origin` that is still open: the most recently used one in state
+    /// `prefer` when there is one, else the most recently used one, never one NTLM signed in
+    /// unless `ntlm_allowed` (a request without credentials must not ride on a sign-in).
+    pub fn checkout(&self, origin: &Origin, prefer: ConnectionAuth, ntlm_allowed: bool) -> Option<PooledConnection> {
         let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
         let list = idle.get_mut(origin)?;
         list.retain(|c| !c.sender.is_closed());
-        let pick = if prefer_authenticated {
-            list.iter().rposition(|c| c.auth == ConnectionAuth::Authenticated).or(list.len().checked_sub(1))
-        } else {
-            list.len().checked_sub(1)
-        };
-        pick.map(|i| list.swap_remove(i))
+        let usable = |c: &PooledConnection| ntlm_allowed || c.auth != ConnectionAuth::Ntlm;
+        let preferred = list.iter().rposition(|c| c.auth == prefer && usable(c));
+        preferred.or_else(|| list.iter().rposition(usable)).map(|i| list.swap_remove(i))
     }
 
     /// Returns a connection after a complete exchange; closed or surplus ones are dropped.
@@ -192,11 +202,11 @@ async fn open(
     let stream = tcp(origin, addr).await?;
     let builder = hyper::client::conn::http1::Builder::new();
     let handshake_err = |e: hyper::Error| ConnectError::Network(format!("HTTP handshake failed: {e}"));
-    let sender = match origin.scheme {
+    let (sender, channel_bindings) = match origin.scheme {
         Scheme::Http => {
             let (sender, conn) = builder.handshake(TokioIo::new(stream)).await.map_err(handshake_err)?;
             tokio::spawn(conn);
-            sender
+            (sender, None)
         }
         Scheme::Https => {
             let name = ServerName::try_from(origin.host.clone())
@@ -208,12 +218,18 @@ async fn open(
                         None => ConnectError::Network(format!("TLS handshake with {} failed: {e}", origin.host)),
                     }
                 })?;
+            let channel_bindings = tls_stream
+                .get_ref()
+                .1
+                .peer_certificates()
+                .and_then(|chain| chain.first())
+                .and_then(|leaf| ChannelBindings::tls_server_end_point(leaf).ok());
             let (sender, conn) = builder.handshake(TokioIo::new(tls_stream)).await.map_err(handshake_err)?;
             tokio::spawn(conn);
-            sender
+            (sender, channel_bindings)
         }
     };
-    Ok(PooledConnection { sender, origin: origin.clone(), auth: ConnectionAuth::Anonymous, uses: 0 })
+    Ok(PooledConnection { sender, origin: origin.clone(), auth: ConnectionAuth::Anonymous, uses: 0, channel_bindings })
 }
 
 #[cfg(test)]

@@ -1,33 +1,36 @@
 //! HTTP authentication, as per-connection state.
 //!
 //! Each accepted TCP (or TLS) connection gets one [`ConnectionAuth`], owned by that connection's
-//! hyper service and consulted for every request on it. Basic and Bearer are per-request schemes
-//! (every request carries its credentials), so they keep no state; the struct exists for the
-//! connection-oriented scheme to come:
+//! hyper service and consulted for every request on it. Basic and Bearer are per-request schemes:
+//! every request carries its credentials, and nothing is remembered.
 //!
-//! **Adding NTLM** (module `crate::ntlm`, not present yet). NTLM authenticates a *connection*:
-//! the client sends `Authorization: NTLM <type 1>`, the server answers 401 with
-//! `WWW-Authenticate: NTLM <type 2 challenge>`, the client sends `<type 3>` on the same
-//! connection, and from then on requests on that connection need no `Authorization` header. To add
-//! it: keep the acceptor's handshake state and the authenticated [`Principal`] as fields of
-//! [`ConnectionAuth`]; in [`ConnectionAuth::authenticate`], route `NTLM`/`Negotiate` credentials
-//! to the acceptor (answering the challenge with [`AuthDecision::Refuse`] carrying the type 2
-//! message) and accept a request without credentials when the connection is authenticated;
-//! verify the type 3 response against [`Directory::account_by_logon`](super::directory::Directory)
-//! and the account's password; then allow [`AuthScheme::Ntlm`] in
-//! [`SimServerBuilder::start`](super::SimServerBuilder::start), which refuses it today with
-//! [`SimError::NtlmUnavailable`](super::SimError::NtlmUnavailable).
+//! NTLM authenticates the *connection*, as IIS does for Exchange: the client sends
+//! `Authorization: NTLM <NEGOTIATE>`, the connection's [`NtlmAcceptor`] answers 401 with
+//! `WWW-Authenticate: NTLM <CHALLENGE>`, the client sends `<AUTHENTICATE>` on the same connection
+//! with the real request, and once the acceptor verifies it against the service account's
+//! password (the account named by its UPN, `svc@contoso.com`, or down-level, `CONTOSO\svc` or
+//! `contoso.com\svc`), the connection is signed in: later requests on it need no `Authorization`
+//! header. A new NEGOTIATE on a signed-in connection starts over, and
+//! [`SimServer::expire_ntlm_sign_ins`](super::SimServer::expire_ntlm_sign_ins) signs every
+//! connection out (as an IIS application pool recycle does). Over TLS, the AUTHENTICATE
+//! message must carry the channel bindings of the server's certificate (Extended Protection)
+//! unless the server was built without
+//! ([`SimServerBuilder::ntlm_extended_protection`](super::SimServerBuilder::ntlm_extended_protection)).
 //!
-//! Refusals are HTTP 401 with one `WWW-Authenticate` header per enabled scheme.
+//! Refusals are HTTP 401 with one `WWW-Authenticate` header per enabled scheme (`NTLM` first, as
+//! IIS lists Windows authentication first).
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
 use http::{HeaderMap, StatusCode};
 
-use super::directory::Principal;
+use crate::ntlm::{NtlmAcceptor, NtlmPrincipal, http_header};
+
+use super::directory::{Account, Directory, Principal};
 use super::reply::Reply;
 use super::state::Shared;
 
@@ -39,12 +42,12 @@ pub enum AuthScheme {
     Basic,
     /// `Bearer`: an access token from the simulator's own token endpoint.
     Bearer,
-    /// `NTLM`: not available in this build (see the module documentation).
+    /// `NTLM`: a service account's NTLMv2 handshake, which signs the connection in.
     Ntlm,
 }
 
 /// Which schemes a server accepts (to mimic servers that accept only one). The default accepts
-/// Basic and Bearer.
+/// all three: NTLM, Basic and Bearer.
 ///
 /// ```
 /// use exsync::sim::{AuthScheme, AuthSchemes};
@@ -52,7 +55,9 @@ pub enum AuthScheme {
 /// let only_basic = AuthSchemes::only(AuthScheme::Basic);
 /// assert!(only_basic.accepts(AuthScheme::Basic));
 /// assert!(!only_basic.accepts(AuthScheme::Bearer));
-/// assert!(AuthSchemes::default().accepts(AuthScheme::Bearer));
+/// let ntlm_only = AuthSchemes::only(AuthScheme::Ntlm);
+/// assert!(ntlm_only.accepts(AuthScheme::Ntlm) && !ntlm_only.accepts(AuthScheme::Basic));
+/// assert!(AuthSchemes::default().accepts(AuthScheme::Ntlm));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AuthSchemes {
@@ -63,7 +68,7 @@ pub struct AuthSchemes {
 
 impl Default for AuthSchemes {
     fn default() -> Self {
-        AuthSchemes { basic: true, bearer: true, ntlm: false }
+        AuthSchemes { basic: true, bearer: true, ntlm: true }
     }
 }
 
@@ -131,12 +136,23 @@ pub(crate) fn same_secret(a: &[u8], b: &[u8]) -> bool {
 #[derive(Debug)]
 pub(crate) struct ConnectionAuth {
     shared: Arc<Shared>,
+    /// Whether the connection is TLS (channel bindings are then checked).
+    tls: bool,
+    /// The connection's NTLM acceptor, made at the first NEGOTIATE message.
+    ntlm: Option<NtlmAcceptor>,
+    /// Who the NTLM handshake signed the connection in as, and in which generation.
+    signed_in: Option<(Principal, u64)>,
+}
+
+/// The service account an NTLM principal names, by any of its logon names.
+fn ntlm_account<'d>(directory: &'d Directory, who: &NtlmPrincipal) -> Option<&'d Arc<Account>> {
+    directory.account_by_logon(&who.user_name()?.to_string())
 }
 
 impl ConnectionAuth {
     /// The state of a new connection: nothing authenticated yet.
-    pub(crate) fn new(shared: Arc<Shared>) -> Self {
-        ConnectionAuth { shared }
+    pub(crate) fn new(shared: Arc<Shared>, tls: bool) -> Self {
+        ConnectionAuth { shared, tls, ntlm: None, signed_in: None }
     }
 
     /// The 401 answer, listing the enabled schemes; `bearer_error` adds `error="invalid_token"`.
@@ -145,6 +161,9 @@ impl ConnectionAuth {
         let host = self.shared.base_url.split("://").nth(1).unwrap_or("127.0.0.1").to_owned();
         let mut reply = Reply::empty(StatusCode::UNAUTHORIZED);
         let schemes = self.shared.auth;
+        if schemes.accepts(AuthScheme::Ntlm) {
+            reply = reply.with_header(WWW_AUTHENTICATE, "NTLM");
+        }
         if schemes.accepts(AuthScheme::Basic) {
             reply = reply.with_header(WWW_AUTHENTICATE, &format!("Basic realm=\"{host}\""));
         }
@@ -158,10 +177,20 @@ impl ConnectionAuth {
     /// Authenticates a request on this connection.
     pub(crate) fn authenticate(&mut self, headers: &HeaderMap) -> AuthDecision {
         let Some(value) = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()) else {
-            return AuthDecision::Refuse(self.challenge(false));
+            let generation = self.shared.ntlm_generation.load(Ordering::Relaxed);
+            return match &self.signed_in {
+                Some((p, signed_in)) if *signed_in == generation => AuthDecision::Allow(p.clone()),
+                _ => {
+                    self.signed_in = None;
+                    AuthDecision::Refuse(self.challenge(false))
+                }
+            };
         };
         let (scheme, credentials) = value.trim().split_once(' ').unwrap_or((value.trim(), ""));
         let schemes = self.shared.auth;
+        if scheme.eq_ignore_ascii_case("NTLM") && schemes.accepts(AuthScheme::Ntlm) {
+            return self.ntlm(value);
+        }
         if scheme.eq_ignore_ascii_case("Basic") && schemes.accepts(AuthScheme::Basic) {
             return match self.basic(credentials.trim()) {
                 Some(p) => AuthDecision::Allow(p),
@@ -175,9 +204,72 @@ impl ConnectionAuth {
                 None => AuthDecision::Refuse(self.challenge(true)),
             };
         }
-        // A disabled scheme, or one the simulator does not speak (NTLM and Negotiate land here
-        // until the NTLM acceptor exists; see the module documentation).
+        // A disabled scheme, or one the simulator does not speak (Negotiate, Digest, …).
         AuthDecision::Refuse(self.challenge(false))
+    }
+
+    /// One NTLM step: a NEGOTIATE message gets the CHALLENGE, an AUTHENTICATE message answering
+    /// it signs the connection in. Anything else, or a failed verification, is refused.
+    fn ntlm(&mut self, authorization: &str) -> AuthDecision {
+        let Ok(message) = http_header::message_from_authorization(authorization) else {
+            return AuthDecision::Refuse(self.challenge(false));
+        };
+        // MS-NLMP 2.2.1: the message type follows the 8-byte signature.
+        match message.get(8..12) {
+            Some([1, 0, 0, 0]) => {
+                self.signed_in = None;
+                let shared = &self.shared;
+                let acceptor = self.ntlm.get_or_insert_with(|| {
+                    let acceptor = NtlmAcceptor::new(shared.ntlm_target.clone());
+                    match (self.tls, shared.channel_bindings) {
+                        (true, Some(bindings)) => acceptor.with_channel_bindings(bindings),
+                        _ => acceptor,
+                    }
+                });
+                match acceptor.challenge(&message) {
+                    Ok(challenge) => {
+                        shared.counters.unauthorized();
+                        shared.counters.ntlm_challenge();
+                        AuthDecision::Refuse(
+                            Reply::empty(StatusCode::UNAUTHORIZED)
+                                .with_header(WWW_AUTHENTICATE, &http_header::header_value(&challenge)),
+                        )
+                    }
+                    Err(_) => {
+                        shared.counters.ntlm_refusal();
+                        AuthDecision::Refuse(self.challenge(false))
+                    }
+                }
+            }
+            Some([3, 0, 0, 0]) => {
+                let Some(acceptor) = self.ntlm.as_mut() else {
+                    self.shared.counters.ntlm_refusal();
+                    return AuthDecision::Refuse(self.challenge(false));
+                };
+                let account = {
+                    let directory = self.shared.directory();
+                    let lookup = |who: &NtlmPrincipal| ntlm_account(&directory, who).map(|a| a.config.password.clone());
+                    acceptor.verify(&message, lookup).ok().and_then(|who| ntlm_account(&directory, &who).cloned())
+                };
+                match account {
+                    Some(account) => {
+                        let principal = Principal::Account(account);
+                        let generation = self.shared.ntlm_generation.load(Ordering::Relaxed);
+                        self.signed_in = Some((principal.clone(), generation));
+                        self.shared.counters.ntlm_sign_in();
+                        AuthDecision::Allow(principal)
+                    }
+                    None => {
+                        self.shared.counters.ntlm_refusal();
+                        AuthDecision::Refuse(self.challenge(false))
+                    }
+                }
+            }
+            _ => {
+                self.shared.counters.ntlm_refusal();
+                AuthDecision::Refuse(self.challenge(false))
+            }
+        }
     }
 
     fn basic(&self, credentials: &str) -> Option<Principal> {

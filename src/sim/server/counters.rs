@@ -1,5 +1,5 @@
-//! What the server has seen: requests by endpoint, EWS operation and mailbox, refused
-//! authentications, injected faults, and bytes in and out.
+//! What the server has seen: connections, requests by endpoint, EWS operation and mailbox, refused
+//! authentications, NTLM handshakes, injected faults, and bytes in and out.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -32,8 +32,17 @@ pub struct CounterSnapshot {
     /// EWS requests by the mailbox they act on (lower-case address), counted once impersonation
     /// is resolved.
     pub by_mailbox: BTreeMap<String, u64>,
-    /// Requests answered 401.
+    /// Requests answered 401 (NTLM CHALLENGE answers included).
     pub unauthorized: u64,
+    /// TCP connections accepted.
+    pub connections: u64,
+    /// NTLM CHALLENGE messages sent (one per NEGOTIATE message answered).
+    pub ntlm_challenges: u64,
+    /// NTLM handshakes completed: connections signed in (each handshake signs in one).
+    pub ntlm_sign_ins: u64,
+    /// NTLM messages refused: wrong password, unknown account, missing or wrong channel
+    /// bindings, malformed or out-of-order messages.
+    pub ntlm_refusals: u64,
     /// Faults injected (each firing counts once).
     pub faults_injected: u64,
     /// Impersonated requests whose `X-AnchorMailbox` header was missing or named another mailbox.
@@ -95,6 +104,22 @@ impl Counters {
 
     pub(crate) fn unauthorized(&self) {
         self.with(|c| c.unauthorized += 1);
+    }
+
+    pub(crate) fn connection(&self) {
+        self.with(|c| c.connections += 1);
+    }
+
+    pub(crate) fn ntlm_challenge(&self) {
+        self.with(|c| c.ntlm_challenges += 1);
+    }
+
+    pub(crate) fn ntlm_sign_in(&self) {
+        self.with(|c| c.ntlm_sign_ins += 1);
+    }
+
+    pub(crate) fn ntlm_refusal(&self) {
+        self.with(|c| c.ntlm_refusals += 1);
     }
 
     pub(crate) fn fault(&self) {

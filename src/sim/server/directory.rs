@@ -222,7 +222,7 @@ pub struct MailboxUser {
 /// Who a request is made by, once authenticated.
 #[derive(Debug, Clone)]
 pub(crate) enum Principal {
-    /// A service account (Basic, later NTLM).
+    /// A service account (Basic or NTLM).
     Account(Arc<Account>),
     /// An app, by a bearer token the token endpoint issued.
     App(Arc<RegisteredApp>),

@@ -81,13 +81,8 @@ pub enum SimError {
         reason: String,
     },
     /// No authentication scheme is enabled, so no request could ever be served.
-    #[error("no authentication scheme is enabled; enable Basic or Bearer")]
+    #[error("no authentication scheme is enabled; enable NTLM, Basic or Bearer")]
     NoAuthScheme,
-    /// NTLM was asked for, but this build has no NTLM acceptor.
-    #[error(
-        "the NTLM acceptor is not available yet in this build of exsync; enable Basic or Bearer authentication instead"
-    )]
-    NtlmUnavailable,
     /// The TLS certificate could not be made or the TLS configuration built.
     #[error("the simulator's TLS setup failed: {reason}")]
     Tls {

@@ -175,11 +175,12 @@ async fn stopped(rx: &mut watch::Receiver<bool>) {
 }
 
 /// Serves one accepted connection until it ends or shutdown is signalled.
-async fn serve_connection<I>(io: I, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>)
+async fn serve_connection<I>(io: I, shared: Arc<Shared>, tls: bool, mut shutdown: watch::Receiver<bool>)
 where
     I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
-    let service = ConnectionService { auth: Arc::new(Mutex::new(ConnectionAuth::new(Arc::clone(&shared)))), shared };
+    let auth = ConnectionAuth::new(Arc::clone(&shared), tls);
+    let service = ConnectionService { auth: Arc::new(Mutex::new(auth)), shared };
     let mut builder = http1::Builder::new();
     builder.timer(TokioTimer::new()).header_read_timeout(HEADER_TIMEOUT).keep_alive(true);
     let conn = builder.serve_connection(TokioIo::new(io), service);
@@ -210,16 +211,17 @@ pub(crate) async fn accept_loop(
                     continue;
                 };
                 let _ = stream.set_nodelay(true);
+                shared.counters.connection();
                 let (shared, stop) = (Arc::clone(&shared), shutdown.clone());
                 match &tls {
                     None => {
-                        connections.spawn(serve_connection(stream, shared, stop));
+                        connections.spawn(serve_connection(stream, shared, false, stop));
                     }
                     Some(acceptor) => {
                         let acceptor = acceptor.clone();
                         connections.spawn(async move {
                             if let Ok(Ok(tls)) = tokio::time::timeout(HEADER_TIMEOUT, acceptor.accept(stream)).await {
-                                serve_connection(tls, shared, stop).await;
+                                serve_connection(tls, shared, true, stop).await;
                             }
                         });
                     }

@@ -13,10 +13,12 @@
 //! - `/{tenant}/oauth2/v2.0/token`: client credentials with a secret or a certificate-signed
 //!   assertion, issuing bearer tokens the EWS endpoint accepts.
 //!
-//! EWS and autodiscover need authentication: Basic (a [`ServiceAccount`] by any of its logon
-//! names) and/or Bearer (a token of an [`OAuthApp`]), chosen with [`AuthSchemes`]; refusals are
-//! 401 with `WWW-Authenticate` for each enabled scheme. Authentication is per-connection state
-//! (see the `auth` module) so a connection-based scheme (NTLM) can be added.
+//! EWS and autodiscover need authentication: NTLM and Basic (a [`ServiceAccount`] by any of its
+//! logon names) and Bearer (a token of an [`OAuthApp`]), chosen with [`AuthSchemes`]; refusals
+//! are 401 with `WWW-Authenticate` for each enabled scheme. Authentication is per-connection
+//! state: an NTLM handshake signs its connection in for the requests that follow on it, as on
+//! IIS, and over TLS it must carry the channel bindings of the server's certificate (Extended
+//! Protection).
 //!
 //! The control API drives the server from tests and benchmarks: [`SimServer::side_door`] changes
 //! mailboxes as their owners would in Outlook, [`SimServer::faults`] injects throttling, HTTP
@@ -92,6 +94,7 @@ mod tls;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -99,6 +102,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::ntlm::NtlmTarget;
 use crate::sim::{Clock, MailboxStore, SideDoor, Store, StoreError, SystemClock};
 use crate::xml::Limits;
 
@@ -129,6 +133,8 @@ pub struct SimServerBuilder {
     profile: ServerProfile,
     auth: AuthSchemes,
     tls: bool,
+    tls_host_names: Vec<String>,
+    extended_protection: bool,
     bind: SocketAddr,
     seed: u64,
     clock: Option<Arc<dyn Clock>>,
@@ -148,6 +154,8 @@ impl Default for SimServerBuilder {
             profile: ServerProfile::default(),
             auth: AuthSchemes::default(),
             tls: false,
+            tls_host_names: Vec::new(),
+            extended_protection: true,
             bind: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
             seed: DEFAULT_SEED,
             clock: None,
@@ -208,7 +216,7 @@ impl SimServerBuilder {
         self
     }
 
-    /// The authentication schemes accepted (default: Basic and Bearer).
+    /// The authentication schemes accepted (default: NTLM, Basic and Bearer).
     pub fn auth(mut self, schemes: AuthSchemes) -> Self {
         self.auth = schemes;
         self
@@ -217,6 +225,23 @@ impl SimServerBuilder {
     /// Serves HTTPS with a generated certificate (default: plain HTTP).
     pub fn tls(mut self, on: bool) -> Self {
         self.tls = on;
+        self
+    }
+
+    /// Adds a DNS name to the generated server certificate (besides `localhost` and
+    /// `127.0.0.1`), so that clients can reach the server as `autodiscover.contoso.com` or
+    /// `mail.contoso.com` (with the name resolved to the server's address, e.g. with
+    /// `HttpOptions::resolve`).
+    pub fn tls_host_name(mut self, name: impl Into<String>) -> Self {
+        self.tls_host_names.push(name.into());
+        self
+    }
+
+    /// Whether NTLM sign-ins over TLS must carry the channel bindings of the server's certificate,
+    /// as Exchange's Extended Protection set to *Require* (the default since Exchange 2019 CU14)
+    /// demands. Default: on. Off, channel bindings are not checked.
+    pub fn ntlm_extended_protection(mut self, required: bool) -> Self {
+        self.extended_protection = required;
         self
     }
 
@@ -260,9 +285,6 @@ impl SimServerBuilder {
 
     /// Checks the configuration, opens the socket and starts serving on the current tokio runtime.
     pub async fn start(self) -> Result<SimServer, SimError> {
-        if self.auth.accepts(AuthScheme::Ntlm) {
-            return Err(SimError::NtlmUnavailable);
-        }
         if self.auth.is_empty() {
             return Err(SimError::NoAuthScheme);
         }
@@ -288,19 +310,34 @@ impl SimServerBuilder {
         };
         let tls = if self.tls {
             let mut hosts = vec!["localhost".to_owned(), "127.0.0.1".to_owned()];
-            if !hosts.contains(&host.to_string()) {
-                hosts.push(host.to_string());
+            for name in std::iter::once(host.to_string()).chain(self.tls_host_names) {
+                if !hosts.contains(&name) {
+                    hosts.push(name);
+                }
             }
             Some(tls::setup(&hosts)?)
         } else {
             None
         };
         let scheme = if tls.is_some() { "https" } else { "http" };
+        let ntlm_target = {
+            let dns_domain = directory.domains[0].clone();
+            NtlmTarget {
+                netbios_domain: directory.netbios.clone(),
+                netbios_computer: "EXCH01".to_owned(),
+                dns_computer: format!("exch01.{dns_domain}"),
+                dns_domain,
+            }
+        };
+        let channel_bindings = tls.as_ref().filter(|_| self.extended_protection).map(|t| t.channel_bindings);
         let shared = Arc::new(Shared {
             store: Mutex::new(store),
             directory: RwLock::new(directory),
             profile: self.profile,
             auth: self.auth,
+            ntlm_target,
+            channel_bindings,
+            ntlm_generation: AtomicU64::new(0),
             faults: FaultInjector::default(),
             counters: counters::Counters::default(),
             tokens: oauth::IssuedTokens::default(),
@@ -338,8 +375,8 @@ pub struct SimServer {
 }
 
 impl SimServer {
-    /// A builder with no domain, account or mailbox, Basic and Bearer accepted, plain HTTP on a
-    /// free loopback port, answering as Exchange 2019.
+    /// A builder with no domain, account or mailbox, NTLM, Basic and Bearer accepted, plain HTTP
+    /// on a free loopback port, answering as Exchange 2019.
     pub fn builder() -> SimServerBuilder {
         SimServerBuilder::default()
     }
@@ -478,6 +515,13 @@ impl SimServer {
     /// Removes every autodiscover redirect.
     pub fn clear_autodiscover_redirects(&self) {
         self.shared.redirects().clear();
+    }
+
+    /// Signs every NTLM-authenticated connection out, as an IIS application pool recycle does:
+    /// the next request on such a connection gets a 401 offering NTLM, and the client must run
+    /// the handshake again.
+    pub fn expire_ntlm_sign_ins(&self) {
+        self.shared.ntlm_generation.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Forgets every issued bearer token (as after a key rollover): clients must get new ones.

@@ -1,9 +1,11 @@
 //! What every connection of a running server shares.
 
 use std::collections::HashMap;
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
+use crate::ntlm::{ChannelBindings, NtlmTarget};
 use crate::sim::{Clock, Store};
 use crate::xml::Limits;
 
@@ -22,6 +24,16 @@ pub(crate) struct Shared {
     pub(crate) directory: RwLock<Directory>,
     pub(crate) profile: ServerProfile,
     pub(crate) auth: AuthSchemes,
+    /// The names the NTLM acceptors announce.
+    pub(crate) ntlm_target: NtlmTarget,
+    /// The channel bindings of the server's certificate, which NTLM sign-ins over TLS must carry
+    /// (`None` without TLS, or with Extended Protection off).
+    pub(crate) channel_bindings: Option<ChannelBindings>,
+    /// Bumped to sign every NTLM connection out ([`SimServer::expire_ntlm_sign_ins`]); a
+    /// connection's sign-in holds while the generation it was made in is current.
+    ///
+    /// [`SimServer::expire_ntlm_sign_ins`]: super::SimServer::expire_ntlm_sign_ins
+    pub(crate) ntlm_generation: AtomicU64,
     pub(crate) faults: FaultInjector,
     pub(crate) counters: Counters,
     pub(crate) tokens: IssuedTokens,

@@ -10,6 +10,8 @@ use rcgen::{
 use rustls::ServerConfig;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 
+use crate::ntlm::ChannelBindings;
+
 use super::error::SimError;
 
 /// The certificates and the TLS configuration of a server.
@@ -21,6 +23,8 @@ pub(crate) struct TlsSetup {
     pub(crate) server_pem: String,
     /// The rustls configuration (HTTP/1.1 only).
     pub(crate) config: Arc<ServerConfig>,
+    /// The `tls-server-end-point` channel bindings of the server certificate.
+    pub(crate) channel_bindings: ChannelBindings,
 }
 
 fn tls_error(e: impl std::fmt::Display) -> SimError {
@@ -45,6 +49,7 @@ pub(crate) fn setup(hosts: &[String]) -> Result<TlsSetup, SimError> {
     params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
     let server_cert = params.signed_by(&server_key, &issuer).map_err(tls_error)?;
 
+    let channel_bindings = ChannelBindings::tls_server_end_point(server_cert.der()).map_err(tls_error)?;
     let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(server_key.serialize_der()));
     let chain: Vec<CertificateDer<'static>> = vec![server_cert.der().clone(), ca_cert.der().clone()];
     let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -55,5 +60,5 @@ pub(crate) fn setup(hosts: &[String]) -> Result<TlsSetup, SimError> {
         .with_single_cert(chain, key)
         .map_err(tls_error)?;
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(TlsSetup { ca_pem: ca_cert.pem(), server_pem: server_cert.pem(), config: Arc::new(config) })
+    Ok(TlsSetup { ca_pem: ca_cert.pem(), server_pem: server_cert.pem(), config: Arc::new(config), channel_bindings })
 }
