@@ -97,7 +97,7 @@ pub fn quick_retries() -> RetryPolicy {
 /// A simulated organisation: contoso.com with alice and bob, and `svc@contoso.com`, which may
 /// impersonate both. Items are stamped from a clock that moves one second per reading.
 pub struct Sim {
-    pub server: SimServer,
+    pub server: Arc<SimServer>,
     pub clock: ManualClock,
     pub backend: EwsBackend,
 }
@@ -115,7 +115,7 @@ impl Sim {
             .await
             .expect("the simulator starts");
         let backend = EwsBackend::new(Self::client(&server));
-        Sim { server, clock, backend }
+        Sim { server: Arc::new(server), clock, backend }
     }
 
     /// A new client of the service account (Basic over plain HTTP to loopback).
@@ -155,16 +155,7 @@ impl Sim {
 
     /// As the user in Outlook: the item `id` now holds `record` (other fields kept).
     pub fn outlook_edit(&self, user: &str, id: &str, record: &Record) -> ItemId {
-        let record = record.clone();
-        self.server
-            .side_door(user, |door| {
-                door.change(&ItemId::new(id), |item| match (item, &record) {
-                    (Item::Contact(c), Record::Contact(r)) => overlay_contact(c, r),
-                    (Item::CalendarItem(c), Record::Event(r)) => overlay_event(c, r),
-                    _ => panic!("an edit of another kind"),
-                })
-            })
-            .expect("edited")
+        outlook_edit(&self.server, user, id, record)
     }
 
     /// As the user in Outlook: deletes item `id` (to Deleted Items).
@@ -223,6 +214,19 @@ impl Sim {
     pub fn writes(&self) -> u64 {
         self.calls("CreateItem") + self.calls("UpdateItem") + self.calls("DeleteItem")
     }
+}
+
+/// As the user in Outlook: the item `id` of `server` now holds `record` (other fields kept).
+pub fn outlook_edit(server: &SimServer, user: &str, id: &str, record: &Record) -> ItemId {
+    server
+        .side_door(user, |door| {
+            door.change(&ItemId::new(id), |item| match (item, record) {
+                (Item::Contact(c), Record::Contact(r)) => overlay_contact(c, r),
+                (Item::CalendarItem(c), Record::Event(r)) => overlay_event(c, r),
+                _ => panic!("an edit of another kind"),
+            })
+        })
+        .expect("edited")
 }
 
 /// The application's side: the records it holds, by its ids.
