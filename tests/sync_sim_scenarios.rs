@@ -8,12 +8,13 @@
 
 mod sync_sim;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use exsync::backend::ews::EwsBackend;
 use exsync::backend::*;
 use exsync::sim::Fault;
-use exsync::store::{MemoryStore, StateStore};
+use exsync::store::*;
 use exsync::sync::*;
 use sync_sim::*;
 
@@ -44,7 +45,7 @@ fn detail(record: &Record) -> Option<String> {
 /// One user, one kind, the engine over EWS and the application's side.
 struct Case<B: MailboxBackend = EwsBackend> {
     sim: Sim,
-    engine: SyncEngine<MemoryStore, B>,
+    engine: SyncEngine<Arc<MemoryStore>, B>,
     app: App,
     u: UserId,
     kind: ObjectKind,
@@ -53,7 +54,7 @@ struct Case<B: MailboxBackend = EwsBackend> {
 impl Case {
     async fn new(kind: ObjectKind, edit: impl FnOnce(&mut SyncSettings)) -> Case {
         let sim = Sim::start().await;
-        let engine = sim.engine(MemoryStore::new());
+        let engine = sim.engine(Arc::new(MemoryStore::new()));
         Case::with(sim, engine, kind, edit)
     }
 }
@@ -61,7 +62,7 @@ impl Case {
 impl<B: MailboxBackend> Case<B> {
     fn with(
         sim: Sim,
-        engine: SyncEngine<MemoryStore, B>,
+        engine: SyncEngine<Arc<MemoryStore>, B>,
         kind: ObjectKind,
         edit: impl FnOnce(&mut SyncSettings),
     ) -> Self {
@@ -359,7 +360,7 @@ async fn the_host_decides_with_a_merge(kind: ObjectKind) {
         let (Some(app), Some(ex)) = (x.app, x.exchange) else { return Resolution::KeepExchange };
         Resolution::Use(touched(app, &format!("{} + {}", detail(app).unwrap(), detail(ex).unwrap())))
     };
-    let engine = sim.engine(MemoryStore::new()).with_resolver(merge);
+    let engine = sim.engine(Arc::new(MemoryStore::new())).with_resolver(merge);
     let mut c = Case::with(sim, engine, kind, |s| s.conflict_policy = ConflictPolicy::HostDecides);
     let ann = c.app_create("Ann", 0);
     c.sync().await;
@@ -374,7 +375,7 @@ async fn the_host_decides_with_a_merge(kind: ObjectKind) {
 
     // Without a resolver the sync stops and changes nothing.
     let sim = Sim::start().await;
-    let engine = sim.engine(MemoryStore::new());
+    let engine = sim.engine(Arc::new(MemoryStore::new()));
     let mut c = Case::with(sim, engine, kind, |s| s.conflict_policy = ConflictPolicy::HostDecides);
     let ann = c.app_create("Ann", 0);
     c.sync().await;
@@ -528,7 +529,8 @@ async fn a_change_key_gone_stale_applies_the_policy(kind: ObjectKind) {
         let sim = Sim::start().await;
         let backend = EditBeforeUpdate { inner: sim.backend.clone(), edit: std::sync::Mutex::new(None) };
         let clock = sim.clock.clone();
-        let engine = SyncEngine::new(MemoryStore::new(), backend).with_clock(move || exsync::sim::Clock::now(&clock));
+        let engine =
+            SyncEngine::new(Arc::new(MemoryStore::new()), backend).with_clock(move || exsync::sim::Clock::now(&clock));
         let mut c = Case::with(sim, engine, kind, |s| s.conflict_policy = policy);
         let ann = c.app_create("Ann", 0);
         c.sync().await;
@@ -647,4 +649,136 @@ async fn events_outside_the_window_stay_where_they_are() {
     assert_eq!(c.application(), vec!["Later", "Soon"]);
     assert_eq!(c.exchange(), vec!["Far", "Old", "Soon"]);
     assert!(c.app.records.contains_key(&far));
+}
+
+/// A backend whose process dies with its first create: Exchange makes the item, the answer and
+/// everything after it are lost.
+struct DiesOnCreate {
+    inner: EwsBackend,
+    dead: Arc<std::sync::atomic::AtomicBool>,
+}
+
+fn dead_check(dead: &std::sync::atomic::AtomicBool, u: &UserId) -> Result<(), BackendError> {
+    if dead.load(std::sync::atomic::Ordering::SeqCst) {
+        Err(BackendError::Transient { user: u.clone(), operation: "any", detail: "the process is dead".into() })
+    } else {
+        Ok(())
+    }
+}
+
+impl MailboxBackend for DiesOnCreate {
+    async fn list_changes(
+        &self,
+        u: &UserId,
+        s: &FolderScope,
+        c: Option<&Cursor>,
+        m: usize,
+    ) -> Result<ChangePage, BackendError> {
+        dead_check(&self.dead, u)?;
+        self.inner.list_changes(u, s, c, m).await
+    }
+    async fn read(
+        &self,
+        u: &UserId,
+        s: &FolderScope,
+        ids: &[String],
+    ) -> Result<Vec<ItemResult<RemoteItem>>, BackendError> {
+        dead_check(&self.dead, u)?;
+        self.inner.read(u, s, ids).await
+    }
+    async fn create(
+        &self,
+        u: &UserId,
+        s: &FolderScope,
+        n: &[NewItem],
+    ) -> Result<Vec<ItemResult<RemoteId>>, BackendError> {
+        dead_check(&self.dead, u)?;
+        let _ = self.inner.create(u, s, n).await;
+        self.dead.store(true, std::sync::atomic::Ordering::SeqCst);
+        Err(BackendError::Ambiguous { user: u.clone(), operation: "create", detail: "the process died".into() })
+    }
+    async fn update(
+        &self,
+        u: &UserId,
+        s: &FolderScope,
+        c: &[ItemChange],
+    ) -> Result<Vec<ItemResult<RemoteId>>, BackendError> {
+        dead_check(&self.dead, u)?;
+        self.inner.update(u, s, c).await
+    }
+    async fn delete(&self, u: &UserId, s: &FolderScope, ids: &[RemoteId]) -> Result<Vec<ItemResult<()>>, BackendError> {
+        dead_check(&self.dead, u)?;
+        self.inner.delete(u, s, ids).await
+    }
+    async fn find_by_tag(&self, u: &UserId, s: &FolderScope, t: &AppId) -> Result<Vec<RemoteItem>, BackendError> {
+        dead_check(&self.dead, u)?;
+        self.inner.find_by_tag(u, s, t).await
+    }
+}
+
+/// The store of that process: once it is dead, it commits nothing.
+struct DeadStore {
+    inner: Arc<MemoryStore>,
+    dead: Arc<std::sync::atomic::AtomicBool>,
+}
+
+macro_rules! delegate {
+    ($($name:ident($($a:ident: $t:ty),*) -> $r:ty;)*) => {
+        $(fn $name(&self, $($a: $t),*) -> $r { self.inner.$name($($a),*) })*
+    };
+}
+
+impl StateStore for DeadStore {
+    delegate! {
+        setup_config() -> Result<Option<serde_json::Value>, StoreError>;
+        set_setup_config(c: &serde_json::Value) -> Result<(), StoreError>;
+        enrol(u: &UserId, s: &UserSettings) -> Result<(), StoreError>;
+        user_settings(u: &UserId) -> Result<Option<UserSettings>, StoreError>;
+        users() -> Result<Vec<UserId>, StoreError>;
+        remove_user(u: &UserId) -> Result<bool, StoreError>;
+        push_app_change(u: &UserId, k: ObjectKind, c: &AppChange) -> Result<u64, StoreError>;
+        app_changes(u: &UserId, k: ObjectKind) -> Result<Vec<OutboxEntry>, StoreError>;
+        inbox(u: &UserId, k: Option<ObjectKind>, l: usize) -> Result<Vec<InboxEntry>, StoreError>;
+        ack(u: &UserId, s: u64, v: Option<&str>) -> Result<AckOutcome, StoreError>;
+        cursor(u: &UserId, k: ObjectKind) -> Result<Option<Cursor>, StoreError>;
+        mappings(u: &UserId, k: ObjectKind) -> Result<Vec<Mapping>, StoreError>;
+        reset(u: &UserId, k: ObjectKind) -> Result<(), StoreError>;
+    }
+    fn commit(&self, u: &UserId, k: ObjectKind, c: &Commit) -> Result<(), StoreError> {
+        if self.dead.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(StoreError::Corrupt { what: "process", detail: "dead before commit".into() });
+        }
+        self.inner.commit(u, k, c)
+    }
+}
+
+/// Outlook deleted a linked item, the application's edit of it won and exsync recreated it, but
+/// the process died with the CreateItem answer: the next process links the tagged item instead of
+/// creating the record a second time.
+#[tokio::test]
+async fn a_recreate_lost_with_its_process_is_linked_not_repeated() {
+    for kind in [ObjectKind::Contacts, ObjectKind::Events] {
+        let mut c = Case::new(kind, |_| {}).await;
+        let ann = c.app_create("Ann", 0);
+        c.sync().await;
+        c.outlook_delete("Ann");
+        c.app_put(&ann, touched(&sample(kind, "Ann", 0), "edited"));
+
+        let dead: Arc<std::sync::atomic::AtomicBool> = Arc::default();
+        let dying = DiesOnCreate { inner: c.sim.backend.clone(), dead: dead.clone() };
+        let store = DeadStore { inner: c.engine.store().clone(), dead };
+        let clock = c.sim.clock.clone();
+        let doomed = SyncEngine::new(store, dying).with_clock(move || exsync::sim::Clock::now(&clock));
+        assert!(doomed.sync(&c.u, kind).await.is_err(), "nothing committed");
+        assert_eq!(c.sim.calls("CreateItem"), 2);
+        assert_eq!(c.sim.items(ALICE, kind).len(), 1, "the recreate reached Exchange");
+
+        let creates = c.sim.calls("CreateItem");
+        let r = c.sync().await;
+        assert_eq!((r.created, r.delivered), (0, 0), "{r:?}");
+        assert_eq!(c.sim.calls("CreateItem"), creates, "not created again");
+        assert_eq!(c.application(), vec!["Ann"]);
+        assert_eq!(detail(&c.exchange_record("Ann")).as_deref(), Some("edited"));
+        c.assert_in_step();
+    }
 }
