@@ -782,3 +782,31 @@ async fn a_recreate_lost_with_its_process_is_linked_not_repeated() {
         c.assert_in_step();
     }
 }
+
+/// The round after a create (which lists exsync's own items and moves the cursor past them) fails;
+/// the user deletes the new item before exsync lists again. Exchange reports nothing for an item
+/// made and removed since a cursor, so the engine reads the item it never saw listed, finds it
+/// gone, and delivers the deletion.
+#[tokio::test]
+async fn a_new_item_deleted_before_it_was_listed_is_not_forgotten() {
+    for kind in [ObjectKind::Contacts, ObjectKind::Events] {
+        let mut c = Case::new(kind, |_| {}).await;
+        c.app_create("Ann", 0);
+        c.app_create("Bea", 1);
+        c.sim.server.faults().inject(Fault::http_status(503, None).on_operation("GetItem").times(6));
+        let e = c.engine.sync(&c.u, kind).await.unwrap_err();
+        assert!(matches!(e, SyncError::Listing { .. }), "{e}");
+        assert_eq!(c.exchange(), vec!["Ann", "Bea"], "created in the first round");
+        c.outlook_delete("Ann");
+        let reads = c.sim.calls("GetItem");
+        let r = c.sync().await;
+        assert_eq!(r.delivered, 1, "{r:?}");
+        assert_eq!(c.sim.calls("GetItem") - reads, 2, "Bea listed, Ann read");
+        assert_eq!(c.application(), vec!["Bea"]);
+        c.assert_in_step();
+        // Confirmed: the next sync reads nothing more.
+        let reads = c.sim.calls("GetItem");
+        c.sync().await;
+        assert_eq!(c.sim.calls("GetItem"), reads);
+    }
+}

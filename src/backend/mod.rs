@@ -36,6 +36,8 @@ pub struct RemoteId {
     /// The item id, stable while the item stays in its folder.
     pub id: String,
     /// The version; an update naming an older one fails with [`BackendError::StaleChangeKey`].
+    /// In the engine's id map, `None` marks an item exsync created that no listing has reported
+    /// yet (backends always give one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_key: Option<String>,
 }
