@@ -512,13 +512,13 @@ fn kind() -> impl Strategy<Value = ObjectKind> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 16, max_shrink_iters: 500, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 64, max_shrink_iters: 1000, ..ProptestConfig::default() })]
 
     #[test]
     fn both_sides_converge_after_faults_and_kills(
         kind in kind(),
         policy in policy(),
-        steps in proptest::collection::vec(step(true), 1..30),
+        steps in proptest::collection::vec(step(true), 1..40),
     ) {
         let mut w = World::new(kind, policy);
         for s in &steps {
@@ -532,7 +532,7 @@ proptest! {
     fn without_deletions_no_change_is_lost(
         kind in kind(),
         policy in policy(),
-        steps in proptest::collection::vec(step(false), 1..30),
+        steps in proptest::collection::vec(step(false), 1..40),
     ) {
         let mut w = World::new(kind, policy);
         for s in &steps {
