@@ -440,3 +440,49 @@ async fn the_engine_syncs_contacts_both_ways_over_ews() {
     assert_eq!((r.created, r.updated, r.deleted, r.delivered), (0, 0, 0, 0), "{r:?}");
     assert_eq!(sim.writes(), writes, "a sync with no changes writes nothing");
 }
+
+#[tokio::test]
+async fn exceptions_made_in_outlook_are_read_and_kept_by_updates() {
+    let sim = Sim::start().await;
+    let u = alice();
+    let Record::Event(base) = meeting("Standup", 1, 9) else { unreachable!() };
+    let series = Event {
+        recurrence: Some(Recurrence {
+            rule: RecurrenceRule::Daily { interval: 1 },
+            starts_on: base.start.date_naive(),
+            ends: RecurrenceEnd::Count(5),
+            exceptions: vec![],
+        }),
+        ..(*base).clone()
+    };
+    let id = sim.outlook_create(ALICE, &Record::from(series.clone()));
+    // In Outlook, the third occurrence is cancelled.
+    let third = series.start + Duration::days(2);
+    sim.server
+        .side_door(ALICE, |door| {
+            door.change(&id, |item| {
+                if let Item::CalendarItem(c) = item {
+                    c.deleted_occurrences =
+                        vec![exsync::ews::DeletedOccurrence { start: exsync::ews::EwsDateTime::utc(third) }];
+                }
+            })
+        })
+        .unwrap();
+    let page = sim.backend.list_changes(&u, &events(), None, 10).await.unwrap();
+    let [RemoteChange::Upserted(item)] = &page.changes[..] else { panic!("{page:?}") };
+    let exceptions = &item.record.as_event().unwrap().recurrence.as_ref().unwrap().exceptions;
+    assert_eq!(exceptions, &vec![OccurrenceException::Cancelled { original_start: third }]);
+
+    // The application renames the series, keeping the exception: only the subject changes.
+    let mut renamed = item.record.as_event().unwrap().clone();
+    renamed.subject = Some("Daily standup".into());
+    let change = ItemChange {
+        id: item.id.clone(),
+        base: Some(item.record.clone()),
+        record: Record::from(renamed.clone()),
+        tag: AppId::new("ev-1"),
+    };
+    let r = sim.backend.update(&u, &events(), &[change]).await.unwrap();
+    assert!(r[0].is_ok(), "{r:?}");
+    assert_eq!(sim.records(ALICE, ObjectKind::Events), vec![Record::from(renamed).normalized()]);
+}

@@ -73,6 +73,27 @@ fn answered_id(f: Failing<'_>, items: &[Item]) -> ItemResult<RemoteId> {
     items.first().and_then(items::remote_id).ok_or_else(|| status::malformed(f, "an answer without the item's id"))
 }
 
+/// The `CreateItem` of `items` in `folder`: saved only, no meeting invitations sent.
+pub fn create_request(folder: &BaseFolderId, items: Vec<Item>) -> CreateItem {
+    CreateItem::save_only(folder.clone(), items)
+}
+
+/// The `UpdateItem` of `changes`: saved only, no meeting updates or cancellations sent.
+pub fn update_request(resolution: ConflictResolution, changes: Vec<ews::ItemChange>) -> UpdateItem {
+    UpdateItem::save_only(resolution, changes)
+}
+
+/// The `DeleteItem` of `ids` (without change keys) to Deleted Items; for events, no meeting
+/// cancellations sent.
+pub fn delete_request(kind: ObjectKind, ids: &[RemoteId]) -> DeleteItem {
+    let ids = ids.iter().map(|r| ItemId::new(r.id.clone())).collect();
+    let mut op = DeleteItem::new(ids, DeleteType::MoveToDeletedItems);
+    if kind == ObjectKind::Events {
+        op.send_meeting_cancellations = Some(SendMeetingCancellations::SendToNone);
+    }
+    op
+}
+
 /// [`MailboxBackend::create`](crate::backend::MailboxBackend::create) in `folder`.
 pub async fn create(
     client: &EwsClient,
@@ -92,7 +113,7 @@ pub async fn create(
     }
     for batch in ready.chunks(MAX_BATCH) {
         let slots: Vec<usize> = batch.iter().map(|(i, _)| *i).collect();
-        let op = CreateItem::save_only(folder.clone(), batch.iter().map(|(_, item)| item.clone()).collect());
+        let op = create_request(folder, batch.iter().map(|(_, item)| item.clone()).collect());
         let answer = client.call(user.as_str(), op).await.map_err(|e| status::from_transport(f, e)).map(|reply| {
             reply
                 .response
@@ -241,7 +262,7 @@ pub async fn update(
     {
         for batch in group.chunks(MAX_BATCH) {
             let slots: Vec<usize> = batch.iter().map(|(i, _)| *i).collect();
-            let op = UpdateItem::save_only(resolution, batch.iter().map(|(_, c)| c.clone()).collect());
+            let op = update_request(resolution, batch.iter().map(|(_, c)| c.clone()).collect());
             let answer = client.call(user.as_str(), op).await.map_err(|e| status::from_transport(f, e)).map(|reply| {
                 reply
                     .response
@@ -276,11 +297,7 @@ pub async fn delete(
     let f = Failing { user, operation: "delete", kind: scope.kind, call: CallKind::Write };
     let mut out = Vec::with_capacity(ids.len());
     for batch in ids.chunks(MAX_BATCH) {
-        let mut op =
-            DeleteItem::new(batch.iter().map(|r| ItemId::new(r.id.clone())).collect(), DeleteType::MoveToDeletedItems);
-        if scope.kind == ObjectKind::Events {
-            op.send_meeting_cancellations = Some(SendMeetingCancellations::SendToNone);
-        }
+        let op = delete_request(scope.kind, batch);
         let answer = client.call(user.as_str(), op).await.map_err(|e| status::from_transport(f, e));
         let results: Vec<ItemResult<()>> = match answer {
             Ok(reply) if reply.response.messages.len() == batch.len() => reply
@@ -303,4 +320,39 @@ pub async fn delete(
         out.extend(results);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ews::{DistinguishedFolderName, ExchangeVersion, Request, RequestHeader};
+
+    fn header() -> RequestHeader {
+        RequestHeader::impersonating(ExchangeVersion::Exchange2016, "a@b.c")
+    }
+
+    #[test]
+    fn writes_send_no_meeting_messages() {
+        let calendar = BaseFolderId::distinguished(DistinguishedFolderName::Calendar);
+        let item = Item::CalendarItem(Box::default());
+        let create = Request::new(header(), create_request(&calendar, vec![item])).to_xml_string();
+        assert!(create.contains(r#"SendMeetingInvitations="SendToNone""#), "{create}");
+        assert!(create.contains(r#"<m:SavedItemFolderId><t:DistinguishedFolderId Id="calendar"/>"#), "{create}");
+        let change = ews::ItemChange::new(
+            ItemId::with_change_key("i", "ck"),
+            vec![tag_update(ObjectKind::Events, &AppId::new("x"))],
+        );
+        let update =
+            Request::new(header(), update_request(ConflictResolution::NeverOverwrite, vec![change])).to_xml_string();
+        assert!(update.contains(r#"ConflictResolution="NeverOverwrite""#), "{update}");
+        assert!(update.contains(r#"SendMeetingInvitationsOrCancellations="SendToNone""#), "{update}");
+        assert!(update.contains(r#"<t:ItemId Id="i" ChangeKey="ck"/>"#), "{update}");
+        let ids = [RemoteId::new("i", "ck")];
+        let delete = Request::new(header(), delete_request(ObjectKind::Events, &ids)).to_xml_string();
+        assert!(delete.contains(r#"SendMeetingCancellations="SendToNone""#), "{delete}");
+        assert!(delete.contains(r#"DeleteType="MoveToDeletedItems""#), "{delete}");
+        assert!(delete.contains(r#"<t:ItemId Id="i"/>"#), "{delete}");
+        let delete = Request::new(header(), delete_request(ObjectKind::Contacts, &ids)).to_xml_string();
+        assert!(!delete.contains("SendMeetingCancellations"), "{delete}");
+    }
 }
