@@ -12,10 +12,14 @@ pub mod contact;
 pub mod engine;
 pub mod event;
 pub mod executor;
+pub mod fleet;
+pub mod limits;
 pub mod plan;
 pub mod planner;
+pub mod progress;
 pub mod record;
 pub mod settings;
+pub mod status;
 
 pub use conflict::{Conflict, ConflictResolver, Resolution, decide, decide_under};
 pub use contact::{AddressKind, Contact, Email, MAX_EMAILS, Phone, PhoneKind, PostalAddress};
@@ -25,9 +29,13 @@ pub use event::{
     RecurrenceEnd, RecurrenceRule, Sensitivity, ShowAs, WeekOfMonth, Weekday,
 };
 pub use executor::{Execution, Failure};
+pub use fleet::{Fleet, FleetSummary, UserOutcome};
+pub use limits::SyncLimits;
 pub use plan::{Action, ConflictOutcome, Plan, PlanError, PlanInput, PlanMode, RemoteOp, Skip, SkipReason, Subject};
 pub use planner::plan;
+pub use progress::{FolderOutcome, KindOutcome, ProgressSink, SyncProgress};
 pub use record::{AppId, ObjectKind, Record, RecordError, UserId};
 pub use settings::{
     ConflictPolicy, ContactSettings, ContactsFolder, Direction, EventSettings, EventWindow, SyncSettings, UserSettings,
 };
+pub use status::{FailureKind, RunCounts, RunError, RunOutcome, RunRecord, SyncStatus};
