@@ -494,3 +494,27 @@ fn a_panicking_sync_or_progress_callback_stops_no_one() {
         assert!(seen.load(Ordering::Relaxed) > 10);
     });
 }
+
+#[test]
+fn named_users_are_synced_once_and_strangers_fail() {
+    run(async {
+        let mb = Arc::new(MemoryMailbox::new());
+        let e = engine(MemoryStore::new(), &mb);
+        let ann = user("ann");
+        populate(&e, &mb, std::slice::from_ref(&ann), 1);
+        let mut settings = UserSettings::default();
+        settings.events.sync.direction = Direction::None;
+        e.enrol(&ann, &settings).unwrap();
+        let fleet = Fleet::new(Arc::new(e));
+        let summary = fleet.sync_users(vec![user("ghost"), ann.clone(), ann.clone()]).await;
+        assert_eq!(summary.users.len(), 2);
+        let ann_out = summary.users.iter().find(|u| u.user == ann).unwrap();
+        // Events are not synced for ann: only contacts ran.
+        assert_eq!(ann_out.results.iter().map(|(k, _)| *k).collect::<Vec<_>>(), vec![ObjectKind::Contacts]);
+        assert!(!ann_out.failed());
+        let ghost = summary.users.iter().find(|u| u.user == user("ghost")).unwrap();
+        assert!(ghost.results.iter().all(|(_, r)| matches!(r, Err(SyncError::NotEnrolled { .. }))));
+        assert_eq!(summary.failed_users(), 1);
+        assert_eq!(fleet.engine().store().status(&ann, ObjectKind::Events).unwrap(), None);
+    });
+}

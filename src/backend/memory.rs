@@ -2,8 +2,11 @@
 //! of the engine and of applications built on it. It keeps items per user and folder with change
 //! keys and a change log (so cursors work as Exchange's sync states do), lets a test play the
 //! user editing in Outlook ([`MemoryMailbox::insert`], [`MemoryMailbox::modify`], …), and injects
-//! faults ([`MemoryMailbox::inject`]): passing failures, lost answers before or after the change
-//! was applied, refused content, and forgotten cursors.
+//! faults ([`MemoryMailbox::inject`], or for one mailbox [`MemoryMailbox::inject_for`]): passing
+//! failures, lost answers before or after the change was applied, refused content, Exchange
+//! error codes, and forgotten cursors. For tests of many users at once it can make every call
+//! take a while ([`MemoryMailbox::set_latency`]) and reports the most calls in flight at once,
+//! overall, per mailbox and per folder ([`MemoryMailbox::peak_in_flight`], …).
 //!
 //! ```
 //! use exsync::backend::memory::{Fault, MemoryMailbox, Operation};

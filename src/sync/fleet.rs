@@ -120,7 +120,8 @@ impl<S: StateStore + 'static, B: MailboxBackend + 'static> Fleet<S, B> {
         Ok(self.sync_users(users).await)
     }
 
-    /// Syncs the given users (as [`Fleet::sync_all`] does; a user named twice is synced once).
+    /// Syncs the given users (as [`Fleet::sync_all`] does; a user named twice is synced once, a
+    /// user not enrolled fails with [`SyncError::NotEnrolled`]).
     pub async fn sync_users(&self, mut users: Vec<UserId>) -> FleetSummary {
         users.sort();
         users.dedup();
@@ -192,10 +193,9 @@ impl<S: StateStore + 'static, B: MailboxBackend + 'static> Fleet<S, B> {
         self.engine.emit(|| SyncProgress::UserStarted { user: user.clone() });
         let kinds: Vec<ObjectKind> = match self.engine.store().user_settings(&user) {
             Ok(Some(s)) => ObjectKind::ALL.into_iter().filter(|k| s.sync(*k).direction != Direction::None).collect(),
-            // Removed meanwhile: nothing to do.
-            Ok(None) => Vec::new(),
-            // The engine reports the store's failure for each kind (and records it).
-            Err(_) => ObjectKind::ALL.to_vec(),
+            // Not enrolled (or removed meanwhile), or the store failed: the engine reports it for
+            // each kind.
+            Ok(None) | Err(_) => ObjectKind::ALL.to_vec(),
         };
         let mut results = Vec::with_capacity(kinds.len());
         if self.engine.limits().per_mailbox.get() > 1 {

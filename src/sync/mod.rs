@@ -1,7 +1,9 @@
 //! The sync engine: the canonical records the application sees ([`Contact`], [`Event`]), the
 //! per-user settings, the pure [`planner`] that turns both sides' changes and the stored state into
 //! [`Action`]s, the [`executor`] that runs them over a mailbox backend, and [`SyncEngine`], the
-//! driver the application uses.
+//! driver the application uses. [`Fleet`] syncs every enrolled user, many at once within the
+//! engine's [`SyncLimits`]; [`SyncProgress`] events feed a progress bar, and each user's
+//! [`SyncStatus`] (last success, counts, last error with its Exchange code) is kept in the store.
 //!
 //! The engine follows plan → execute → commit: a pure decision table (as in vdirsyncer) decides,
 //! a thin async executor runs the decisions against a [`MailboxBackend`](crate::backend::MailboxBackend),
