@@ -1,4 +1,4 @@
-//! [`Fleet`]: syncs every enrolled user, many at once within the engine's [`SyncLimits`], with
+//! [`Fleet`]: syncs every enrolled user, many at once within the engine's [`SyncLimits`](super::SyncLimits), with
 //! progress events for a progress bar. One user's failure is recorded in that user's status and
 //! reported in the summary while the others go on; a panic in one user's sync is caught the same
 //! way.
