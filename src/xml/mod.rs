@@ -19,6 +19,7 @@
 
 mod enum_value;
 mod error;
+mod lexer;
 mod reader;
 mod writer;
 
