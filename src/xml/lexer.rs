@@ -52,18 +52,28 @@ fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
 
-fn is_name_start(b: u8) -> bool {
-    b.is_ascii_alphabetic() || b == b'_' || b == b':' || b >= 0x80
-}
-
-fn is_name_byte(b: u8) -> bool {
-    is_name_start(b) || b.is_ascii_digit() || b == b'-' || b == b'.'
-}
+/// Byte classes for names: bit 1 a byte that may start a name, bit 2 one that may continue it
+/// (every byte of a multi-byte character counts as a name byte).
+static NAME_BYTES: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        let start = c.is_ascii_alphabetic() || c == b'_' || c == b':' || c >= 0x80;
+        let more = start || c.is_ascii_digit() || c == b'-' || c == b'.';
+        t[b] = (start as u8) | ((more as u8) << 1);
+        b += 1;
+    }
+    t
+};
 
 /// The length of the XML name at the start of `s` (0 when `s` does not start with one).
+#[inline]
 fn name_len(s: &[u8]) -> usize {
     match s.first() {
-        Some(&b) if is_name_start(b) => 1 + s[1..].iter().position(|&b| !is_name_byte(b)).unwrap_or(s.len() - 1),
+        Some(&b) if NAME_BYTES[b as usize] & 1 != 0 => {
+            1 + s[1..].iter().position(|&b| NAME_BYTES[b as usize] & 2 == 0).unwrap_or(s.len() - 1)
+        }
         _ => 0,
     }
 }
@@ -176,6 +186,19 @@ impl<'a> Lexer<'a> {
                     return Err(self.err(start, "a start tag without a name"));
                 }
                 let name_end = start + 1 + n;
+                let name = &self.input[start + 1..name_end];
+                // The common tags without attributes.
+                match bytes.get(name_end) {
+                    Some(b'>') => {
+                        self.pos = name_end + 1;
+                        return Ok(Token::Start { name, attrs: "", empty: false });
+                    }
+                    Some(b'/') if bytes.get(name_end + 1) == Some(&b'>') => {
+                        self.pos = name_end + 2;
+                        return Ok(Token::Start { name, attrs: "", empty: true });
+                    }
+                    _ => {}
+                }
                 // The closing '>' outside quoted attribute values.
                 let mut i = name_end;
                 let mut quote = None;
@@ -201,7 +224,7 @@ impl<'a> Lexer<'a> {
                     return Err(self.err(start, "a tag name followed by something other than a space"));
                 }
                 self.pos = i + 1;
-                Ok(Token::Start { name: &self.input[start + 1..name_end], attrs, empty })
+                Ok(Token::Start { name, attrs, empty })
             }
         }
     }
