@@ -3,16 +3,18 @@
 //! ([`SetupConfig`]) and the secret store it keeps secrets in ([`SecretStore`]), and the check that
 //! decides whether a user can be enrolled ([`enrolment`]).
 //!
-//! Everything here decides and does no I/O: the flow takes the admin's input and the analyzer's
-//! report; the analyzer says which probe to run next and takes its outcome; a thin async driver
-//! (with the HTTP client) runs the probes. That keeps every transition testable and the flow usable
-//! from any UI (Rust, C or Python).
+//! Everything here but [`driver`] decides and does no I/O: the flow takes the admin's input and the
+//! analyzer's report; the analyzer says which probe to run next and takes its outcome; a thin async
+//! driver ([`driver`], with the HTTP client) runs the probes. That keeps every transition testable
+//! and the flow usable from any UI (Rust, C or Python).
 //!
 //! - [`flow`]: the steps, going back, editing, and the rule that changed credentials or domains
 //!   need validating again before saving;
 //! - [`domains`]: email domains, the additional-domains list, mailbox addresses;
 //! - [`connection`]: service account or OAuth 2.0, and the OAuth application's fields;
 //! - [`analyzer`]: the analyzer's sequencer, probes and report;
+//! - [`driver`]: the thin async driver that runs the analyzer's probes ([`validate`],
+//!   [`run_analyzer`], [`check_enrolment`]);
 //! - [`config`]: the saved configuration (secrets as references);
 //! - [`secret_store`]: the secret store trait and its default, encrypted with the host's key;
 //! - [`enrolment`]: whether a user's mailbox can be enrolled.
@@ -21,6 +23,7 @@ pub mod analyzer;
 pub mod config;
 pub mod connection;
 pub mod domains;
+pub mod driver;
 pub mod enrolment;
 pub mod error;
 pub mod flow;
@@ -37,6 +40,7 @@ pub use connection::{ConnectionMethod, OAuthApp, OAuthCredential, ServiceAccount
 pub use domains::{
     AdditionalDomains, AllowedDomains, DomainError, DomainListError, EmailDomain, InvalidEntry, MailboxAddress,
 };
+pub use driver::{DriverError, DriverOptions, check_enrolment, run_analyzer, validate};
 pub use enrolment::{Enrolled, Enrolment, EnrolmentCheck, EnrolmentError};
 pub use error::{ChangedInput, Field, SetupError, ValidationNeeded};
 pub use flow::{SetupFlow, SetupStep, ValidationStatus, ValidationTicket};
