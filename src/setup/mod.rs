@@ -16,6 +16,7 @@
 //! - [`driver`]: the thin async driver that runs the analyzer's probes ([`validate`],
 //!   [`run_analyzer`], [`check_enrolment`]);
 //! - [`config`]: the saved configuration (secrets as references);
+//! - [`persistence`]: keeping it in the state store;
 //! - [`secret_store`]: the secret store trait and its default, encrypted with the host's key;
 //! - [`enrolment`]: whether a user's mailbox can be enrolled.
 
@@ -27,6 +28,7 @@ pub mod driver;
 pub mod enrolment;
 pub mod error;
 pub mod flow;
+pub mod persistence;
 pub mod scope;
 pub mod secret_store;
 
@@ -44,6 +46,7 @@ pub use driver::{DriverError, DriverOptions, check_enrolment, run_analyzer, vali
 pub use enrolment::{Enrolled, Enrolment, EnrolmentCheck, EnrolmentError};
 pub use error::{ChangedInput, Field, SetupError, ValidationNeeded};
 pub use flow::{SetupFlow, SetupStep, ValidationStatus, ValidationTicket};
+pub use persistence::PersistError;
 pub use scope::SyncScope;
 pub use secret_store::{
     EncryptedSecretStore, MemorySecretBlobs, SecretBlobs, SecretKey, SecretRef, SecretStore, SecretStoreError,

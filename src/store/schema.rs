@@ -51,6 +51,13 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX inbox_by_user ON inbox (user, seq);
     "#,
+    // 2: sealed secrets of the setup (`SecretBlobs` for `EncryptedSecretStore`).
+    r#"
+    CREATE TABLE secrets (
+        reference TEXT PRIMARY KEY,
+        sealed BLOB NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version this build writes.
