@@ -18,9 +18,11 @@
 //! - [`config`]: the saved configuration (secrets as references);
 //! - [`persistence`]: keeping it in the state store;
 //! - [`secret_store`]: the secret store trait and its default, encrypted with the host's key;
-//! - [`enrolment`]: whether a user's mailbox can be enrolled.
+//! - [`enrolment`]: whether a user's mailbox can be enrolled;
+//! - [`check_command`]: the connectivity check as a command (`examples/connectivity_check.rs`).
 
 pub mod analyzer;
+pub mod check_command;
 pub mod config;
 pub mod connection;
 pub mod domains;
