@@ -145,8 +145,10 @@ fn the_example_binaries_end_to_end() {
             .spawn()
             .expect("sim_server starts"),
     );
+    // The pipe stays open until the server is stopped: it prints more lines after the first.
+    let mut output = BufReader::new(sim.0.stdout.take().unwrap());
     let mut first = String::new();
-    BufReader::new(sim.0.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    output.read_line(&mut first).unwrap();
     let url = first.trim().strip_prefix("EWS:").map(str::trim).unwrap_or_default().to_owned();
     assert!(url.starts_with("http://127.0.0.1:"), "{first:?}");
 
@@ -161,6 +163,7 @@ fn the_example_binaries_end_to_end() {
     let ok = run(r"contoso.com\svc", PASSWORD);
     let wrong = run("svc@contoso.com", "wrong");
     drop(sim);
+    drop(output);
 
     let text = String::from_utf8_lossy(&ok.stdout);
     assert_eq!(ok.status.code(), Some(0), "{text}");
