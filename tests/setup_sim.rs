@@ -416,7 +416,6 @@ async fn a_whole_setup_validated_saved_to_sqlite_and_reopened() {
 
     let raw = std::fs::read(&path).unwrap();
     assert!(!raw.windows(PASSWORD.len()).any(|w| w == PASSWORD.as_bytes()));
-    drop(secrets);
     drop(db);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -155,7 +155,6 @@ fn the_file_never_holds_a_secret_in_clear() {
         db.secret_references().unwrap().iter().map(SecretRef::as_str).collect::<Vec<_>>(),
         ["default/oauth-client-secret"]
     );
-    drop(secrets);
 
     for bytes in [raw_bytes(&dir.db()), {
         drop(db); // closing checkpoints the WAL into the main file
@@ -180,7 +179,7 @@ fn a_first_version_file_gains_the_secrets_table() {
     }
     let db = SqliteStore::open(dir.db()).unwrap();
     assert_eq!(db.schema_version().unwrap(), CURRENT_VERSION);
-    assert!(CURRENT_VERSION >= 2);
+    const { assert!(CURRENT_VERSION >= 2) };
     assert_eq!(db.setup_config().unwrap().unwrap()["kept"], true);
     assert!(db.secret_references().unwrap().is_empty());
     // A configuration that is not a setup is refused with a typed error, not a panic.
