@@ -124,7 +124,7 @@ impl Process {
 }
 
 fn gone(u: &UserId) -> BackendError {
-    BackendError::Transient { user: u.clone(), operation: "any", detail: "the process is dead".into() }
+    BackendError::Transient { user: u.clone(), operation: "any", detail: "the process is dead".into(), code: None }
 }
 
 fn died(u: &UserId) -> BackendError {
@@ -231,6 +231,9 @@ impl StateStore for MortalStore {
         cursor(u: &UserId, k: ObjectKind) -> Result<Option<Cursor>, StoreError>;
         mappings(u: &UserId, k: ObjectKind) -> Result<Vec<Mapping>, StoreError>;
         reset(u: &UserId, k: ObjectKind) -> Result<(), StoreError>;
+        record_run(u: &UserId, k: ObjectKind, r: &RunRecord) -> Result<SyncStatus, StoreError>;
+        status(u: &UserId, k: ObjectKind) -> Result<Option<SyncStatus>, StoreError>;
+        statuses() -> Result<Vec<SyncStatus>, StoreError>;
     }
     fn commit(&self, u: &UserId, k: ObjectKind, c: &Commit) -> Result<(), StoreError> {
         if !self.process.commit() {

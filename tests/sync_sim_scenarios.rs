@@ -660,7 +660,7 @@ struct DiesOnCreate {
 
 fn dead_check(dead: &std::sync::atomic::AtomicBool, u: &UserId) -> Result<(), BackendError> {
     if dead.load(std::sync::atomic::Ordering::SeqCst) {
-        Err(BackendError::Transient { user: u.clone(), operation: "any", detail: "the process is dead".into() })
+        Err(BackendError::Transient { user: u.clone(), operation: "any", detail: "the process is dead".into(), code: None })
     } else {
         Ok(())
     }
@@ -743,6 +743,9 @@ impl StateStore for DeadStore {
         cursor(u: &UserId, k: ObjectKind) -> Result<Option<Cursor>, StoreError>;
         mappings(u: &UserId, k: ObjectKind) -> Result<Vec<Mapping>, StoreError>;
         reset(u: &UserId, k: ObjectKind) -> Result<(), StoreError>;
+        record_run(u: &UserId, k: ObjectKind, r: &RunRecord) -> Result<SyncStatus, StoreError>;
+        status(u: &UserId, k: ObjectKind) -> Result<Option<SyncStatus>, StoreError>;
+        statuses() -> Result<Vec<SyncStatus>, StoreError>;
     }
     fn commit(&self, u: &UserId, k: ObjectKind, c: &Commit) -> Result<(), StoreError> {
         if self.dead.load(std::sync::atomic::Ordering::SeqCst) {

@@ -56,6 +56,9 @@ pub enum BackendError {
         operation: &'static str,
         /// The server's reason.
         reason: String,
+        /// The server's error code, when it sent one (EWS: the `ResponseCode`, e.g.
+        /// `ErrorInvalidPropertyValue`).
+        code: Option<String>,
     },
     /// A passing failure (throttled, server busy, connection refused before sending): nothing was
     /// applied; the next sync retries.
@@ -67,6 +70,9 @@ pub enum BackendError {
         operation: &'static str,
         /// What happened.
         detail: String,
+        /// The server's error code, when it sent one (EWS: the `ResponseCode`, e.g.
+        /// `ErrorServerBusy`).
+        code: Option<String>,
     },
     /// The service account may not act on the mailbox (impersonation denied, mailbox gone).
     #[error("access to the mailbox of {user} was denied ({detail}); check the service account's impersonation rights")]
@@ -75,6 +81,9 @@ pub enum BackendError {
         user: UserId,
         /// What the server said.
         detail: String,
+        /// The server's error code, when it sent one (EWS: the `ResponseCode`, e.g.
+        /// `ErrorImpersonateUserDenied`).
+        code: Option<String>,
     },
     /// Exchange answered the call or the item with an error code that has no more specific
     /// meaning above; the code is kept as Exchange sent it. Retrying the same request fails
@@ -105,10 +114,21 @@ impl BackendError {
         matches!(self, BackendError::Transient { .. } | BackendError::Ambiguous { .. })
     }
 
-    /// The EWS `ResponseCode` Exchange answered, when the error carries one.
+    /// The EWS `ResponseCode` Exchange answered, when the error carries one as the enum.
     pub fn ews_code(&self) -> Option<&ResponseCode> {
         match self {
             BackendError::Exchange { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+
+    /// The error code the server sent, when there was one (EWS: the `ResponseCode` string).
+    pub fn server_code(&self) -> Option<&str> {
+        match self {
+            BackendError::Rejected { code, .. }
+            | BackendError::Transient { code, .. }
+            | BackendError::Denied { code, .. } => code.as_deref(),
+            BackendError::Exchange { code, .. } => Some(code.as_str()),
             _ => None,
         }
     }

@@ -78,8 +78,10 @@ pub fn from_code(f: Failing<'_>, item: Option<&str>, code: &ResponseCode, text: 
             BackendError::StaleChangeKey { user, item: item_or("(unknown item)") }
         }
         ResponseCode::ErrorInvalidSyncStateData => BackendError::InvalidCursor { user, kind: f.kind },
-        c if is_refusal(c) => BackendError::Denied { user, detail },
-        c if is_passing(c) => BackendError::Transient { user, operation: f.operation, detail },
+        c if is_refusal(c) => BackendError::Denied { user, detail, code: Some(c.as_str().to_owned()) },
+        c if is_passing(c) => {
+            BackendError::Transient { user, operation: f.operation, detail, code: Some(c.as_str().to_owned()) }
+        }
         c => BackendError::Exchange {
             user,
             operation: f.operation,
@@ -94,12 +96,28 @@ pub fn from_status(f: Failing<'_>, item: Option<&str>, status: &ResponseStatus) 
     from_code(f, item, &status.code, status.message_text.as_deref().unwrap_or(""))
 }
 
+/// The EWS `ResponseCode` a failed call carries, when it has one.
+fn transport_code(e: &TransportError) -> Option<String> {
+    match e {
+        TransportError::ImpersonationDenied { code, .. } | TransportError::NonExistentMailbox { code, .. } => {
+            Some(code.as_str().to_owned())
+        }
+        _ => None,
+    }
+}
+
 /// The error of a failed call.
 pub fn from_transport(f: Failing<'_>, e: TransportError) -> BackendError {
     let user = f.user.clone();
     let write = f.call == CallKind::Write;
     let detail = e.to_string();
-    let passing = BackendError::Transient { user: user.clone(), operation: f.operation, detail: detail.clone() };
+    let transport_code = transport_code(&e);
+    let passing = BackendError::Transient {
+        user: user.clone(),
+        operation: f.operation,
+        detail: detail.clone(),
+        code: transport_code.clone(),
+    };
     let unknown = BackendError::Ambiguous { user: user.clone(), operation: f.operation, detail: detail.clone() };
     match &e {
         TransportError::Ambiguous { .. } => unknown,
@@ -117,8 +135,8 @@ pub fn from_transport(f: Failing<'_>, e: TransportError) -> BackendError {
         | TransportError::Unauthorized { .. }
         | TransportError::SchemeNotOffered { .. }
         | TransportError::NtlmHandshake { .. }
-        | TransportError::TokenRefused { .. } => BackendError::Denied { user, detail },
-        TransportError::Http { status: 403, .. } => BackendError::Denied { user, detail },
+        | TransportError::TokenRefused { .. } => BackendError::Denied { user, detail, code: transport_code },
+        TransportError::Http { status: 403, .. } => BackendError::Denied { user, detail, code: None },
         TransportError::Fault { fault, .. } => {
             let code = fault.code();
             from_code(f, None, &code, &detail)
@@ -138,7 +156,7 @@ pub fn malformed(f: Failing<'_>, what: &str) -> BackendError {
     let detail = format!("the answer is incomplete: {what}");
     match f.call {
         CallKind::Write => BackendError::Ambiguous { user: f.user.clone(), operation: f.operation, detail },
-        CallKind::Read => BackendError::Transient { user: f.user.clone(), operation: f.operation, detail },
+        CallKind::Read => BackendError::Transient { user: f.user.clone(), operation: f.operation, detail, code: None },
     }
 }
 

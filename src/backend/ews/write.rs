@@ -35,12 +35,14 @@ fn check(f: Failing<'_>, record: &Record) -> Result<(), BackendError> {
             user: f.user.clone(),
             operation: f.operation,
             reason: format!("a {} record cannot be written to the {} folder", record.kind(), f.kind),
+            code: None,
         });
     }
     record.validate().map_err(|e| BackendError::Rejected {
         user: f.user.clone(),
         operation: f.operation,
         reason: e.to_string(),
+        code: None,
     })
 }
 
