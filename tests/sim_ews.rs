@@ -474,8 +474,19 @@ async fn unknown_paths_methods_and_operations() {
         .replace("m:GetFolder>", "m:GetUserOofSettingsRequest>")
         .replace("<m:GetFolder", "<m:GetUserOofSettingsRequest");
     let f = fault(Request::<GetFolder>::parse_response(&c.ews_raw(&svc(), &xml).await.body).unwrap());
-    assert_eq!(f.code(), ResponseCode::ErrorInvalidRequest);
+    assert_eq!(f.code(), ResponseCode::ErrorInvalidOperation);
     assert!(f.fault_string.contains("GetUserOofSettingsRequest"));
+    // An element that is no EWS request at all breaks the schema, and the fault says where.
+    let xml = xml.replace("GetUserOofSettingsRequest", "Frobnicate");
+    let f = fault(Request::<GetFolder>::parse_response(&c.ews_raw(&svc(), &xml).await.body).unwrap());
+    assert_eq!(f.code(), ResponseCode::ErrorSchemaValidation);
+    let at = xml.find("<m:Frobnicate").unwrap();
+    let line = xml[..at].matches('\n').count() + 1;
+    let column = at - xml[..at].rfind('\n').map_or(0, |n| n + 1) + 1;
+    let entries = f.message_xml.unwrap().entries;
+    let entry = |name: &str| entries.iter().find(|e| e.element == name).map(|e| e.value.clone()).unwrap();
+    assert_eq!((entry("LineNumber"), entry("LinePosition")), (line.to_string(), column.to_string()));
+    assert!(entry("Violation").contains("m:Frobnicate"));
 }
 
 #[tokio::test]
