@@ -96,7 +96,11 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Options, String> {
 /// The accepted domains: the ones given, then those of the accounts and mailboxes.
 fn domains(o: &Options) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    let derived = o.accounts.iter().map(|(u, _)| u.as_str()).chain(o.mailboxes.iter().map(String::as_str))
+    let derived = o
+        .accounts
+        .iter()
+        .map(|(u, _)| u.as_str())
+        .chain(o.mailboxes.iter().map(String::as_str))
         .chain(o.users.iter().map(|(a, _)| a.as_str()));
     let derived = derived.filter_map(|a| a.rsplit_once('@').map(|(_, d)| d.to_owned()));
     for d in o.domains.iter().cloned().chain(derived) {

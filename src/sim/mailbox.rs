@@ -18,8 +18,8 @@ use std::sync::Arc;
 use chrono::SubsecRound;
 
 use crate::ews::{
-    BaseFolderId, ConflictResolution, DeleteType, DistinguishedFolderName, EwsDateTime, Folder, FolderBase, FolderId,
-    IndexedPageView, Item, ItemBase, ItemId, ItemUpdate, MaxChangesReturned, Restriction, SyncChange,
+    BaseFolderId, ConflictResolution, DeleteType, DistinguishedFolderName, EwsDateTime, FieldOrder, Folder, FolderBase,
+    FolderId, IndexedPageView, Item, ItemBase, ItemId, ItemUpdate, MaxChangesReturned, Restriction, SyncChange,
 };
 use crate::xml::XmlWriter;
 
@@ -414,6 +414,9 @@ impl MailboxStore {
         base.last_modified_name = Some(self.display_name.clone());
         base.has_attachments.get_or_insert(false);
         base.size = None;
+        if let Item::CalendarItem(c) = item {
+            super::calendar_stamp::stamp_calendar(c, &self.address, &self.display_name);
+        }
         let size = xml_size(item);
         item.base_mut().size = Some(size);
     }
@@ -620,13 +623,28 @@ impl MailboxStore {
         restriction: Option<&Restriction>,
         view: &IndexedPageView,
     ) -> Result<FindPage, StoreError> {
+        self.find_items_sorted(folder, restriction, &[], view)
+    }
+
+    /// `FindItem` with a `SortOrder`: as [`find_items`](Self::find_items), with the matching
+    /// items sorted by `order` (first key first; text ignoring case, numbers and date-times by
+    /// value; items without the property first in ascending order; ties in creation order) before
+    /// the page is cut.
+    pub fn find_items_sorted(
+        &self,
+        folder: &BaseFolderId,
+        restriction: Option<&Restriction>,
+        order: &[FieldOrder],
+        view: &IndexedPageView,
+    ) -> Result<FindPage, StoreError> {
         let f = self.resolve_folder(folder)?;
-        let matching: Vec<&Item> = self.folders[&f]
+        let mut matching: Vec<&Item> = self.folders[&f]
             .items
             .iter()
             .map(|n| &self.live(*n).item)
             .filter(|i| restriction.is_none_or(|r| find::restriction_matches(r, i)))
             .collect();
+        find::sort_items(&mut matching, order);
         let (range, includes_last) = find::window(view, matching.len())?;
         let items: Vec<Item> = matching[range].iter().map(|i| (*i).clone()).collect();
         Ok(FindPage {

@@ -42,6 +42,7 @@
 //! assert!(again.changes.is_empty());
 //! ```
 
+mod calendar_stamp;
 mod change_log;
 mod clock;
 mod codec;

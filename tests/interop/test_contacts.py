@@ -97,6 +97,14 @@ def test_filter_by_display_name_and_page_through_all(alice):
 
     assert not alice.contacts.filter(display_name="Nobody").exists()
 
+    # order_by sends a SortOrder; paging applies to the sorted list.
+    by_name = alice.contacts.all().order_by("-display_name").only("display_name")
+    by_name.page_size = 4
+    assert [c.display_name for c in by_name] == [f"Person {i:02}" for i in reversed(range(23))]
+    by_company = alice.contacts.all().order_by("company_name", "-display_name")
+    assert [c.display_name for c in by_company][:3] == ["Person 22", "Person 20", "Person 18"]
+    assert [c.display_name for c in by_company[:2]] == ["Person 22", "Person 20"]
+
 
 def test_update_sets_and_deletes_fields(alice):
     c = dana(alice.contacts)

@@ -2,9 +2,9 @@
 //! message per folder.
 //!
 //! The simulator supports shallow traversal, an `IndexedPageItemView` (or no view: all items), a
-//! restriction, and no sort order (items come in creation order). Other views, grouping, sorting,
-//! AQS query strings and other traversals are answered with `ErrorInvalidRequest`, saying what the
-//! simulator lacks, rather than with results that would differ from Exchange's.
+//! restriction and a sort order (without one, items come in creation order). Other views,
+//! grouping, AQS query strings and other traversals are answered with `ErrorInvalidRequest`,
+//! saying what the simulator lacks, rather than with results that would differ from Exchange's.
 
 use crate::ews::{
     FindItem, FindItemContent, FindItemContents, FindItemResponse, FindItemRoot, FindPaging, IndexBasePoint,
@@ -23,8 +23,8 @@ impl FindItem {
         if self.view.as_ref().is_some_and(|v| !matches!(v, ItemView::IndexedPage(_))) {
             return Some("The simulator supports only IndexedPageItemView in FindItem.");
         }
-        if self.grouping.is_some() || !self.sort_order.is_empty() || self.query_string.is_some() {
-            return Some("The simulator does not support grouping, sort orders or query strings in FindItem.");
+        if self.grouping.is_some() || self.query_string.is_some() {
+            return Some("The simulator does not support grouping or query strings in FindItem.");
         }
         None
     }
@@ -43,21 +43,30 @@ impl SimOperation for FindItem {
                 if let Some(why) = self.unsupported() {
                     return error_with(ResponseCode::ErrorInvalidRequest, why);
                 }
-                message(cx.mailbox().and_then(|m| m.find_items(folder, self.restriction.as_ref(), &view)).map(|page| {
-                    let items = page.items.iter().map(|i| shape_item(i, &self.item_shape, cx.version)).collect();
-                    FindItemContent {
-                        root_folder: Some(FindItemRoot {
-                            paging: FindPaging {
-                                indexed_paging_offset: Some(i32::try_from(page.indexing_offset).unwrap_or(i32::MAX)),
-                                includes_last_item_in_range: Some(page.includes_last_item_in_range),
-                                total_items_in_view: Some(i32::try_from(page.total_items_in_view).unwrap_or(i32::MAX)),
-                                ..FindPaging::default()
-                            },
-                            contents: FindItemContents::Items(items),
+                message(
+                    cx.mailbox()
+                        .and_then(|m| m.find_items_sorted(folder, self.restriction.as_ref(), &self.sort_order, &view))
+                        .map(|page| {
+                            let items =
+                                page.items.iter().map(|i| shape_item(i, &self.item_shape, cx.version)).collect();
+                            FindItemContent {
+                                root_folder: Some(FindItemRoot {
+                                    paging: FindPaging {
+                                        indexed_paging_offset: Some(
+                                            i32::try_from(page.indexing_offset).unwrap_or(i32::MAX),
+                                        ),
+                                        includes_last_item_in_range: Some(page.includes_last_item_in_range),
+                                        total_items_in_view: Some(
+                                            i32::try_from(page.total_items_in_view).unwrap_or(i32::MAX),
+                                        ),
+                                        ..FindPaging::default()
+                                    },
+                                    contents: FindItemContents::Items(items),
+                                }),
+                                highlight_terms: None,
+                            }
                         }),
-                        highlight_terms: None,
-                    }
-                }))
+                )
             })
             .collect();
         FindItemResponse { messages }
