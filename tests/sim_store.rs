@@ -832,6 +832,13 @@ fn with_stamps_of(mut item: Item, stored: &Item) -> Item {
         c.my_response_type = s.my_response_type;
         c.organizer = c.organizer.clone().or_else(|| s.organizer.clone());
         c.is_cancelled = c.is_cancelled.or(s.is_cancelled);
+        // A series starting in UTC gets its range's dates zoned `Z`.
+        if c.start_time_zone.as_ref().and_then(|z| z.id.as_deref()) == Some("UTC")
+            && let (Some(mine), Some(theirs)) = (c.recurrence.as_mut(), s.recurrence.as_ref())
+            && mine.range.start_date().offset.is_none()
+        {
+            mine.range = theirs.range.clone();
+        }
         c.is_recurring = match s.calendar_item_type {
             Some(CalendarItemType::Single) => s.is_recurring,
             _ => c.is_recurring.or(s.is_recurring),

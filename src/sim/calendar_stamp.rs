@@ -5,9 +5,14 @@
 //! An item the mailbox owner creates is organised by the owner: the organizer is the owner's
 //! mailbox unless the item brings another (a meeting received, made through the side door), and
 //! the owner's response is `Organizer`. An item with attendees is a meeting (appointment state
-//! bit 1). A recurrence makes the item a `RecurringMaster`.
+//! bit 1). A recurrence makes the item a `RecurringMaster`, and its range's dates carry the zone
+//! of the item's start, as Exchange writes them (`2027-03-01Z`, `2014-03-08-08:00`): the simulator
+//! knows no Windows time zone rules, so it adds the zone only for items whose start zone is `UTC`
+//! and leaves the dates of other zones as the client sent them.
 
-use crate::ews::{CalendarItem, CalendarItemType, Mailbox, ResponseType};
+use chrono::FixedOffset;
+
+use crate::ews::{CalendarItem, CalendarItemType, EwsDate, Mailbox, RecurrenceRange, ResponseType};
 
 /// `AppointmentState` bit: the item is a meeting.
 const MEETING: i32 = 1;
@@ -39,6 +44,20 @@ pub(crate) fn xs_duration(seconds: i64) -> String {
     out
 }
 
+/// Gives the dates of `range` that carry no zone the zone `offset`.
+fn zone_range_dates(range: &mut RecurrenceRange, offset: FixedOffset) {
+    let zone = |d: &mut EwsDate| {
+        d.offset.get_or_insert(offset);
+    };
+    match range {
+        RecurrenceRange::NoEnd { start_date } | RecurrenceRange::Numbered { start_date, .. } => zone(start_date),
+        RecurrenceRange::EndDate { start_date, end_date } => {
+            zone(start_date);
+            zone(end_date);
+        }
+    }
+}
+
 /// Stamps the server-maintained properties of `c`, stored in the mailbox of `owner_address`
 /// (display name `owner_name`).
 pub(crate) fn stamp_calendar(c: &mut CalendarItem, owner_address: &str, owner_name: &str) {
@@ -48,6 +67,10 @@ pub(crate) fn stamp_calendar(c: &mut CalendarItem, owner_address: &str, owner_na
         _ => CalendarItemType::Single,
     };
     c.calendar_item_type = Some(kind);
+    let utc_start = c.start_time_zone.as_ref().and_then(|z| z.id.as_deref()).is_some_and(|id| id == "UTC");
+    if let (Some(r), true) = (c.recurrence.as_mut(), utc_start) {
+        zone_range_dates(&mut r.range, FixedOffset::east_opt(0).expect("zero offset"));
+    }
     if kind == CalendarItemType::Single {
         c.is_recurring = Some(false);
     }
@@ -75,7 +98,7 @@ pub(crate) fn stamp_calendar(c: &mut CalendarItem, owner_address: &str, owner_na
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ews::{Attendee, EwsDate, EwsDateTime, Recurrence, RecurrencePattern, RecurrenceRange};
+    use crate::ews::{Attendee, EwsDateTime, Recurrence, RecurrencePattern, TimeZoneDefinition};
 
     #[test]
     fn durations_are_xs_durations() {
@@ -114,6 +137,16 @@ mod tests {
         stamp_calendar(&mut c, "alice@contoso.com", "Alice Wong");
         assert_eq!(c.calendar_item_type, Some(CalendarItemType::RecurringMaster));
         assert_eq!((c.is_meeting, c.appointment_state), (Some(true), Some(1)));
+        // Without a start zone the range's dates stay as sent; in UTC they get `Z`.
+        assert_eq!(c.recurrence.as_ref().unwrap().range.start_date().to_string(), "2027-03-15");
+        c.start_time_zone = Some(TimeZoneDefinition::by_id("UTC"));
+        c.recurrence.as_mut().unwrap().range = RecurrenceRange::EndDate {
+            start_date: EwsDate::parse("2027-03-15").unwrap(),
+            end_date: EwsDate::parse("2027-03-31-08:00").unwrap(),
+        };
+        stamp_calendar(&mut c, "alice@contoso.com", "Alice Wong");
+        let RecurrenceRange::EndDate { start_date, end_date } = &c.recurrence.as_ref().unwrap().range else { panic!() };
+        assert_eq!((start_date.to_string(), end_date.to_string()), ("2027-03-15Z".into(), "2027-03-31-08:00".into()));
 
         let mut received =
             CalendarItem { organizer: Some(Mailbox::smtp("dana@fabrikam.com")), ..CalendarItem::default() };
