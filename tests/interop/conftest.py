@@ -157,4 +157,5 @@ def alice(sim):
     return impersonating(sim)
 
 
+# A version given up front (Exchange 2016 CU23), so exchangelib skips its guessing.
 EXCHANGE_2016 = Version(build=Build(15, 1, 2507, 6))

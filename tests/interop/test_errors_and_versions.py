@@ -1,7 +1,7 @@
 """exchangelib's server-version guessing, and Exchange's errors as exchangelib reports them."""
 
 import pytest
-from exchangelib import Account, Contact
+from exchangelib import IMPERSONATION, Account, Contact
 from exchangelib.errors import (
     ErrorImpersonateUserDenied,
     ErrorInvalidOperation,
@@ -9,9 +9,7 @@ from exchangelib.errors import (
     ErrorNonExistentMailbox,
     UnauthorizedError,
 )
-from exchangelib.version import EXCHANGE_2010_SP2, EXCHANGE_2013_SP1, EXCHANGE_2016, Build, Version
-
-from conftest import ALICE, EXCHANGE_2016 as GIVEN_2016, config, impersonating, start_sim
+from conftest import ALICE, ALICE_PASSWORD, EXCHANGE_2016, config, impersonating, start_sim
 
 
 @pytest.mark.parametrize(
@@ -38,7 +36,7 @@ def test_version_is_guessed_from_server_version_info(profile, api_version, build
 
 
 def test_a_given_version_is_used_as_is(sim):
-    account = impersonating(sim, version=GIVEN_2016)
+    account = impersonating(sim, version=EXCHANGE_2016)
     assert account.version.api_version == "Exchange2016"
     Contact(folder=account.contacts, display_name="Given").save()
     assert account.contacts.all().count() == 1
@@ -52,10 +50,6 @@ def test_nonexistent_mailbox(sim):
 
 def test_impersonation_without_the_right_is_denied(sim):
     # Alice may sign in to her own mailbox but has no ApplicationImpersonation role.
-    from exchangelib import IMPERSONATION
-
-    from conftest import ALICE_PASSWORD
-
     bob_as_alice = Account(
         primary_smtp_address="bob@contoso.com",
         config=config(sim, ALICE, ALICE_PASSWORD),
@@ -72,7 +66,7 @@ def test_bad_password_is_unauthorized(sim):
             primary_smtp_address=ALICE,
             config=config(sim, password="not-the-password"),
             autodiscover=False,
-            access_type="impersonation",
+            access_type=IMPERSONATION,
         )
         account.contacts.all().count()
 

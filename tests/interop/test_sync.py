@@ -2,6 +2,8 @@
 updates and deletes made since, whether by the same client or by another one (a second
 exchangelib account on the same mailbox, standing in for the owner's Outlook)."""
 
+import datetime
+
 import pytest
 from exchangelib import CalendarItem, Contact, EWSDateTime, EWSTimeZone
 from exchangelib.errors import ErrorInvalidSyncStateData
@@ -13,7 +15,7 @@ UTC = EWSTimeZone("UTC")
 
 
 def drain(folder, **kwargs):
-    """Runs sync_items to the end; returns the changes as (type, subject-or-id) pairs."""
+    """Runs sync_items to the end; returns the changes as (type, item) pairs, (type, id) for deletes."""
     out = []
     for change_type, item in folder.sync_items(**kwargs):
         if change_type == "delete":
@@ -37,7 +39,7 @@ def new_contact(i: int) -> Contact:
 
 def new_event(i: int) -> CalendarItem:
     start = EWSDateTime(2027, 4, 1 + i, 10, 0, tzinfo=UTC)
-    return CalendarItem(subject=f"Synced {i:02}", start=start, end=start + (EWSDateTime(2027, 1, 1, 1) - EWSDateTime(2027, 1, 1)), location="Initial")
+    return CalendarItem(subject=f"Synced {i:02}", start=start, end=start + datetime.timedelta(hours=1), location="Initial")
 
 
 KINDS = {
