@@ -43,6 +43,7 @@
 //! ```
 
 mod calendar_stamp;
+mod calendar_view;
 mod change_log;
 mod clock;
 mod codec;
@@ -50,6 +51,7 @@ mod error;
 mod find;
 mod folder;
 mod mailbox;
+mod recurrence_expand;
 mod server;
 mod side_door;
 mod store;

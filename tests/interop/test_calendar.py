@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from exchangelib import Attendee, CalendarItem, EWSDate, EWSDateTime, EWSTimeZone, Mailbox
-from exchangelib.errors import ErrorItemNotFound
+from exchangelib.errors import ErrorInvalidOperation, ErrorItemNotFound
 from exchangelib.items import SEND_TO_NONE
 from exchangelib.recurrence import DailyPattern, Recurrence, WeeklyPattern
 from exchangelib.fields import MONDAY, WEDNESDAY
@@ -198,3 +198,55 @@ def test_update_and_delete(alice):
     with pytest.raises(ErrorItemNotFound):
         alice.calendar.get(id=item_id)
     assert alice.calendar.all().count() == 0
+
+
+def test_calendar_view_expands_series(alice):
+    """exchangelib's view() is FindItem with a CalendarView, then GetItem on the occurrences' ids."""
+    CalendarItem(folder=alice.calendar, subject="One-off", start=at(3, 12), end=at(3, 13)).save(
+        send_meeting_invitations=SEND_TO_NONE
+    )
+    CalendarItem(folder=alice.calendar, subject="Outside", start=at(25, 12), end=at(25, 13)).save(
+        send_meeting_invitations=SEND_TO_NONE
+    )
+    series = CalendarItem(
+        folder=alice.calendar,
+        subject="Weekly sync",
+        location="Room 2",
+        start=at(1, 14),
+        end=at(1, 14, 30),
+        recurrence=Recurrence(
+            pattern=WeeklyPattern(interval=1, weekdays=[MONDAY, WEDNESDAY], first_day_of_week=MONDAY),
+            start=datetime.date(2027, 3, 1),
+            number=10,
+        ),
+    )
+    series.save(send_meeting_invitations=SEND_TO_NONE)
+
+    window = alice.calendar.view(start=at(1, 0), end=at(11, 0))
+    got = [(i.subject, i.start, i.type) for i in window]
+    assert got == [
+        ("Weekly sync", at(1, 14), "Occurrence"),
+        ("One-off", at(3, 12), "Single"),
+        ("Weekly sync", at(3, 14), "Occurrence"),
+        ("Weekly sync", at(8, 14), "Occurrence"),
+        ("Weekly sync", at(10, 14), "Occurrence"),
+    ]
+    occurrences = [i for i in alice.calendar.view(start=at(1, 0), end=at(31, 0)) if i.type == "Occurrence"]
+    # 1, 3, 8, 10, 15, 17, 22, 24 and 29 March; the 10th, on the 31st, is past the window.
+    assert [o.start.day for o in occurrences] == [1, 3, 8, 10, 15, 17, 22, 24, 29]
+    assert all(o.location == "Room 2" and o.end - o.start == datetime.timedelta(minutes=30) for o in occurrences)
+    assert len({o.id for o in occurrences}) == 9 and series.id not in {o.id for o in occurrences}
+
+    # An occurrence's id reads back on its own.
+    third = alice.calendar.get(id=occurrences[2].id)
+    assert (third.subject, third.start, third.type) == ("Weekly sync", at(8, 14), "Occurrence")
+
+    # Moving the series moves its occurrences.
+    series.start, series.end = at(1, 16), at(1, 17)
+    series.save(update_fields=["start", "end"], send_meeting_invitations=SEND_TO_NONE)
+    assert [i.start for i in alice.calendar.view(start=at(8, 0), end=at(9, 0))] == [at(8, 16)]
+    assert [i.subject for i in alice.calendar.view(start=at(20, 0), end=at(21, 0))] == []
+
+    # The simulator reads occurrences but does not turn them into exceptions: a typed refusal.
+    with pytest.raises(ErrorInvalidOperation):
+        occurrences[0].delete(send_meeting_cancellations=SEND_TO_NONE)
