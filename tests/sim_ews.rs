@@ -369,6 +369,93 @@ async fn items_are_created_read_found_and_deleted() {
     assert_eq!(message(r).messages[0].status.code, ResponseCode::ErrorItemNotFound);
 }
 
+/// `FindItem` with a `CalendarView` lists single items and the occurrences of series (exchangelib's
+/// `view()`), and `GetItem` reads an occurrence by its id; changing one is refused.
+#[tokio::test]
+async fn calendar_views_expand_series_into_occurrences() {
+    let server = org().start().await.unwrap();
+    let mut c = Client::connect(&server).await;
+    let calendar = BaseFolderId::distinguished(DistinguishedFolderName::Calendar);
+    let event = |subject: &str, start: &str, end: &str, recurrence: Option<Recurrence>| {
+        let mut e = CalendarItem {
+            start: EwsDateTime::parse(start),
+            end: EwsDateTime::parse(end),
+            start_time_zone: Some(TimeZoneDefinition::by_id("UTC")),
+            recurrence,
+            ..CalendarItem::default()
+        };
+        e.item.subject = Some(subject.into());
+        Item::CalendarItem(Box::new(e))
+    };
+    let daily = Recurrence {
+        pattern: RecurrencePattern::Daily { interval: 2 },
+        range: RecurrenceRange::Numbered {
+            start_date: EwsDate::parse("2027-03-01").unwrap(),
+            number_of_occurrences: 4,
+        },
+    };
+    let create = CreateItem::save_only(
+        calendar.clone(),
+        vec![
+            event("Series", "2027-03-01T09:00:00Z", "2027-03-01T09:30:00Z", Some(daily)),
+            event("Single", "2027-03-02T12:00:00Z", "2027-03-02T13:00:00Z", None),
+        ],
+    );
+    let (_, r) = c.ews(&svc(), &as_user("alice@contoso.com", create)).await;
+    let series_id = message(r).items().next().and_then(Item::id).cloned().unwrap();
+
+    let view = FindItem::calendar_view(
+        calendar.clone(),
+        EwsDateTime::parse("2027-03-02T00:00:00Z").unwrap(),
+        EwsDateTime::parse("2027-03-10T00:00:00Z").unwrap(),
+        ItemShape::new(BaseShape::Default),
+    );
+    let (_, r) = c.ews(&svc(), &as_user("alice@contoso.com", view)).await;
+    let r = message(r);
+    let listed: Vec<(String, String, Option<CalendarItemType>)> = r
+        .items()
+        .map(|i| match i {
+            Item::CalendarItem(e) => {
+                (e.item.subject.clone().unwrap(), e.start.unwrap().to_string(), e.calendar_item_type)
+            }
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    let row = |s: &str, t: &str, k| (s.to_owned(), t.to_owned(), Some(k));
+    assert_eq!(
+        listed,
+        [
+            row("Single", "2027-03-02T12:00:00Z", CalendarItemType::Single),
+            row("Series", "2027-03-03T09:00:00Z", CalendarItemType::Occurrence),
+            row("Series", "2027-03-05T09:00:00Z", CalendarItemType::Occurrence),
+            row("Series", "2027-03-07T09:00:00Z", CalendarItemType::Occurrence),
+        ]
+    );
+    let root = r.messages[0].content.root_folder.as_ref().unwrap();
+    assert_eq!((root.paging.total_items_in_view, root.paging.includes_last_item_in_range), (Some(4), Some(true)));
+
+    let occurrence = r.items().nth(2).and_then(Item::id).cloned().unwrap();
+    assert_ne!(occurrence.id, series_id.id);
+    let get = GetItem::new(vec![occurrence.clone()], ItemShape::new(BaseShape::Default));
+    let (_, g) = c.ews(&svc(), &as_user("alice@contoso.com", get)).await;
+    let Some(Item::CalendarItem(o)) = message(g).items().next().cloned() else { panic!() };
+    assert_eq!((o.start.unwrap().to_string(), o.recurrence), ("2027-03-05T09:00:00Z".to_owned(), None));
+
+    let delete = DeleteItem::new(vec![occurrence], DeleteType::HardDelete);
+    let (_, d) = c.ews(&svc(), &as_user("alice@contoso.com", delete)).await;
+    assert_eq!(message(d).messages[0].status.code, ResponseCode::ErrorInvalidOperation);
+
+    // A view of a folder that is no calendar is refused.
+    let contacts_view = FindItem::calendar_view(
+        contacts(),
+        EwsDateTime::parse("2027-03-02T00:00:00Z").unwrap(),
+        EwsDateTime::parse("2027-03-10T00:00:00Z").unwrap(),
+        ItemShape::new(BaseShape::IdOnly),
+    );
+    let (_, r) = c.ews(&svc(), &as_user("alice@contoso.com", contacts_view)).await;
+    assert_eq!(message(r).messages[0].status.code, ResponseCode::ErrorCalendarFolderIsInvalidForCalendarView);
+}
+
 #[tokio::test]
 async fn folders_by_id_and_name() {
     let server = org().start().await.unwrap();
