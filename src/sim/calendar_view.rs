@@ -40,12 +40,15 @@ fn non_utc_zone(c: &CalendarItem) -> Option<String> {
     id.filter(|z| !z.trim().eq_ignore_ascii_case("UTC"))
 }
 
-/// The occurrences of series `master` that overlap `[from, to)`: (index in the series, start, end).
+/// One occurrence of a series: its index in the series, its start and its end.
+pub(crate) type OccurrenceSpan = (u32, DateTime<Utc>, DateTime<Utc>);
+
+/// The occurrences of series `master` that overlap `[from, to)`.
 pub(crate) fn occurrences_in(
     master: &CalendarItem,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
-) -> Result<Vec<(u32, DateTime<Utc>, DateTime<Utc>)>, StoreError> {
+) -> Result<Vec<OccurrenceSpan>, StoreError> {
     let (Some(recurrence), Some((start, end))) = (master.recurrence.as_ref(), span(master)) else {
         return Ok(Vec::new());
     };

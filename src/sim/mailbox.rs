@@ -471,7 +471,7 @@ impl MailboxStore {
                 entries.push((start, n, 0, Item::CalendarItem(c.clone())));
             }
         }
-        entries.sort_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+        entries.sort_by_key(|e| (e.0, e.1, e.2));
         let total = entries.len();
         let max = match view.max_entries_returned {
             None => usize::MAX,
