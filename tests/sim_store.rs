@@ -834,10 +834,18 @@ fn with_stamps_of(mut item: Item, stored: &Item) -> Item {
         c.is_cancelled = c.is_cancelled.or(s.is_cancelled);
         // A series starting in UTC gets its range's dates zoned `Z`.
         if c.start_time_zone.as_ref().and_then(|z| z.id.as_deref()) == Some("UTC")
-            && let (Some(mine), Some(theirs)) = (c.recurrence.as_mut(), s.recurrence.as_ref())
-            && mine.range.start_date().offset.is_none()
+            && let Some(r) = c.recurrence.as_mut()
         {
-            mine.range = theirs.range.clone();
+            let utc = chrono::FixedOffset::east_opt(0).unwrap();
+            match &mut r.range {
+                RecurrenceRange::NoEnd { start_date } | RecurrenceRange::Numbered { start_date, .. } => {
+                    start_date.offset.get_or_insert(utc);
+                }
+                RecurrenceRange::EndDate { start_date, end_date } => {
+                    start_date.offset.get_or_insert(utc);
+                    end_date.offset.get_or_insert(utc);
+                }
+            }
         }
         c.is_recurring = match s.calendar_item_type {
             Some(CalendarItemType::Single) => s.is_recurring,
