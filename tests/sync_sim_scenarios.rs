@@ -660,7 +660,12 @@ struct DiesOnCreate {
 
 fn dead_check(dead: &std::sync::atomic::AtomicBool, u: &UserId) -> Result<(), BackendError> {
     if dead.load(std::sync::atomic::Ordering::SeqCst) {
-        Err(BackendError::Transient { user: u.clone(), operation: "any", detail: "the process is dead".into(), code: None })
+        Err(BackendError::Transient {
+            user: u.clone(),
+            operation: "any",
+            detail: "the process is dead".into(),
+            code: None,
+        })
     } else {
         Ok(())
     }

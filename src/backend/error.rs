@@ -114,14 +114,6 @@ impl BackendError {
         matches!(self, BackendError::Transient { .. } | BackendError::Ambiguous { .. })
     }
 
-    /// The EWS `ResponseCode` Exchange answered, when the error carries one as the enum.
-    pub fn ews_code(&self) -> Option<&ResponseCode> {
-        match self {
-            BackendError::Exchange { code, .. } => Some(code),
-            _ => None,
-        }
-    }
-
     /// The error code the server sent, when there was one (EWS: the `ResponseCode` string).
     pub fn server_code(&self) -> Option<&str> {
         match self {
@@ -129,6 +121,14 @@ impl BackendError {
             | BackendError::Transient { code, .. }
             | BackendError::Denied { code, .. } => code.as_deref(),
             BackendError::Exchange { code, .. } => Some(code.as_str()),
+            _ => None,
+        }
+    }
+
+    /// The EWS `ResponseCode` Exchange answered, when the error carries one.
+    pub fn ews_code(&self) -> Option<&ResponseCode> {
+        match self {
+            BackendError::Exchange { code, .. } => Some(code),
             _ => None,
         }
     }

@@ -96,27 +96,17 @@ pub fn from_status(f: Failing<'_>, item: Option<&str>, status: &ResponseStatus) 
     from_code(f, item, &status.code, status.message_text.as_deref().unwrap_or(""))
 }
 
-/// The EWS `ResponseCode` a failed call carries, when it has one.
-fn transport_code(e: &TransportError) -> Option<String> {
-    match e {
-        TransportError::ImpersonationDenied { code, .. } | TransportError::NonExistentMailbox { code, .. } => {
-            Some(code.as_str().to_owned())
-        }
-        _ => None,
-    }
-}
-
 /// The error of a failed call.
 pub fn from_transport(f: Failing<'_>, e: TransportError) -> BackendError {
     let user = f.user.clone();
     let write = f.call == CallKind::Write;
     let detail = e.to_string();
-    let transport_code = transport_code(&e);
+    let code = transport_code(&e);
     let passing = BackendError::Transient {
         user: user.clone(),
         operation: f.operation,
         detail: detail.clone(),
-        code: transport_code.clone(),
+        code: code.clone(),
     };
     let unknown = BackendError::Ambiguous { user: user.clone(), operation: f.operation, detail: detail.clone() };
     match &e {
@@ -135,8 +125,8 @@ pub fn from_transport(f: Failing<'_>, e: TransportError) -> BackendError {
         | TransportError::Unauthorized { .. }
         | TransportError::SchemeNotOffered { .. }
         | TransportError::NtlmHandshake { .. }
-        | TransportError::TokenRefused { .. } => BackendError::Denied { user, detail, code: transport_code },
-        TransportError::Http { status: 403, .. } => BackendError::Denied { user, detail, code: None },
+        | TransportError::TokenRefused { .. } => BackendError::Denied { user, detail, code },
+        TransportError::Http { status: 403, .. } => BackendError::Denied { user, detail, code },
         TransportError::Fault { fault, .. } => {
             let code = fault.code();
             from_code(f, None, &code, &detail)
@@ -147,6 +137,18 @@ pub fn from_transport(f: Failing<'_>, e: TransportError) -> BackendError {
             code: ResponseCode::Other("transport".to_owned()),
             message: detail,
         },
+    }
+}
+
+/// The EWS code behind a transport error, when Exchange sent one.
+fn transport_code(e: &TransportError) -> Option<String> {
+    match e {
+        TransportError::ImpersonationDenied { code, .. } | TransportError::NonExistentMailbox { code, .. } => {
+            Some(code.as_str().to_owned())
+        }
+        TransportError::Fault { fault, .. } => Some(fault.code().as_str().to_owned()),
+        TransportError::Throttled { .. } => Some(ResponseCode::ErrorServerBusy.as_str().to_owned()),
+        _ => None,
     }
 }
 
