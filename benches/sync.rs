@@ -119,8 +119,10 @@ fn org() -> exsync::sim::SimServerBuilder {
 }
 
 fn backend(url: &str) -> EwsBackend {
-    let credentials =
-        Credentials::Basic { user: UserName::parse("svc@contoso.com").expect("a user name"), password: Secret::new(PASSWORD) };
+    let credentials = Credentials::Basic {
+        user: UserName::parse("svc@contoso.com").expect("a user name"),
+        password: Secret::new(PASSWORD),
+    };
     let mut c = EwsClientConfig::new(url.parse().expect("a URL"), credentials);
     c.http.allow_insecure_loopback = true;
     c.http.response_timeout = Duration::from_secs(120);
@@ -174,7 +176,9 @@ fn serve() {
 }
 
 fn initial_sync(mailboxes: usize) {
-    println!("(b) initial sync: {mailboxes} mailboxes x (200 contacts + 200 events), SQLite state, Fleet at default limits");
+    println!(
+        "(b) initial sync: {mailboxes} mailboxes x (200 contacts + 200 events), SQLite state, Fleet at default limits"
+    );
     let exe = std::env::current_exe().expect("this binary");
     let started = Instant::now();
     let mut child = Command::new(exe)
@@ -285,20 +289,25 @@ fn round_trips(rt: &tokio::runtime::Runtime) {
         engine.enrol(&user, &contacts_only()).expect("enrolled");
         rt.block_on(engine.sync(&user, ObjectKind::Contacts)).expect("the first, empty sync");
         let id = |i: usize| AppId::new(format!("crm-{i}"));
+        // Forced: deleting every record is meant here, past the empty-side guard.
         let sync = |engine: &SyncEngine<MemoryStore, EwsBackend>| {
             let before = server.counters();
-            let r = rt.block_on(engine.sync(&user, ObjectKind::Contacts)).expect("a sync");
+            let r = rt.block_on(engine.sync_forced(&user, ObjectKind::Contacts)).expect("a sync");
             assert!(r.failures.is_empty(), "{:?}", r.failures);
             requests(&server, &before)
         };
         let listing = 1 + ceil(n, 512);
 
         for i in 0..n {
-            engine.report(&user, ObjectKind::Contacts, AppChange::upsert(id(i), contact(i, "Buyer"), now())).expect("queued");
+            engine
+                .report(&user, ObjectKind::Contacts, AppChange::upsert(id(i), contact(i, "Buyer"), now()))
+                .expect("queued");
         }
         report("application creates", n, sync(&engine), listing + ceil(n, 100));
         for i in 0..n {
-            engine.report(&user, ObjectKind::Contacts, AppChange::upsert(id(i), contact(i, "CFO"), now())).expect("queued");
+            engine
+                .report(&user, ObjectKind::Contacts, AppChange::upsert(id(i), contact(i, "CFO"), now()))
+                .expect("queued");
         }
         report("application updates", n, sync(&engine), listing + ceil(n, 100));
         for i in 0..n {

@@ -81,7 +81,14 @@ struct App {
 
 impl App {
     /// The application creates or changes a record and reports it to exsync.
-    fn put(&mut self, engine: &Engine, user: &UserId, id: &str, record: Record, at: DateTime<Utc>) -> Result<(), Failure> {
+    fn put(
+        &mut self,
+        engine: &Engine,
+        user: &UserId,
+        id: &str,
+        record: Record,
+        at: DateTime<Utc>,
+    ) -> Result<(), Failure> {
         let id = AppId::new(id);
         self.records.entry(user.clone()).or_default().insert(id.clone(), record.clone());
         engine.report(user, record.kind(), AppChange::upsert(id, record, at))?;
@@ -89,7 +96,14 @@ impl App {
     }
 
     /// The application deletes a record and reports it.
-    fn delete(&mut self, engine: &Engine, user: &UserId, kind: ObjectKind, id: &str, at: DateTime<Utc>) -> Result<(), Failure> {
+    fn delete(
+        &mut self,
+        engine: &Engine,
+        user: &UserId,
+        kind: ObjectKind,
+        id: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), Failure> {
         let id = AppId::new(id);
         self.records.entry(user.clone()).or_default().remove(&id);
         engine.report(user, kind, AppChange::delete(id, at))?;
@@ -364,7 +378,8 @@ impl Progress {
         let (u, of) = self.users;
         let width = 30;
         let filled = if of == 0 { 0 } else { width * u / of };
-        let bar = format!("[{}{}] {u}/{of} mailboxes, {done}/{total} items", "#".repeat(filled), "-".repeat(width - filled));
+        let bar =
+            format!("[{}{}] {u}/{of} mailboxes, {done}/{total} items", "#".repeat(filled), "-".repeat(width - filled));
         let end = matches!(event, SyncProgress::AllDone { .. });
         let mut err = std::io::stderr().lock();
         let _ = if terminal {

@@ -227,11 +227,8 @@ pub async fn run(options: &Options, env: impl Fn(&str) -> Option<String>) -> Res
         .ok_or_else(|| format!("the environment variable {} holds no password", options.password_env))?;
     let user = UserName::parse(&options.user)?;
     let password = Secret::new(password);
-    let credentials = if options.basic {
-        Credentials::Basic { user, password }
-    } else {
-        Credentials::Ntlm { user, password }
-    };
+    let credentials =
+        if options.basic { Credentials::Basic { user, password } } else { Credentials::Ntlm { user, password } };
     let url = options.ews_url.parse().map_err(|e| format!("--ews-url {:?}: {e}", options.ews_url))?;
     let mut config = EwsClientConfig::new(url, credentials);
     config.http.allow_insecure_loopback = options.allow_http;
@@ -305,8 +302,7 @@ fn report_folder(
     }
 
     // Records whose Exchange change waits to be written here: a missing file is not a deletion.
-    let waiting: BTreeSet<AppId> =
-        store.inbox(user, Some(kind), usize::MAX)?.into_iter().map(|e| e.app_id).collect();
+    let waiting: BTreeSet<AppId> = store.inbox(user, Some(kind), usize::MAX)?.into_iter().map(|e| e.app_id).collect();
     let mut present = BTreeSet::new();
     for (id, path) in record_files(folder)? {
         present.insert(id.clone());
@@ -335,7 +331,11 @@ fn report_folder(
     }
     for id in known.keys().filter(|id| !present.contains(*id) && !waiting.contains(*id)) {
         s.reported_deleted += 1;
-        engine.report(user, kind, AppChange::delete(id.clone(), DateTime::<Utc>::from(std::time::SystemTime::now())))?;
+        engine.report(
+            user,
+            kind,
+            AppChange::delete(id.clone(), DateTime::<Utc>::from(std::time::SystemTime::now())),
+        )?;
     }
     Ok(())
 }

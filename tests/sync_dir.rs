@@ -179,7 +179,10 @@ async fn a_folder_and_a_mailbox_in_step_both_ways_and_a_second_run_writes_nothin
         .side_door(ALICE, |d| {
             d.create(
                 &folder(ObjectKind::Contacts),
-                Item::Contact(Box::new(contact_to_ews(contact("Dana", "Moe", "dana@contoso.com").as_contact().unwrap(), None))),
+                Item::Contact(Box::new(contact_to_ews(
+                    contact("Dana", "Moe", "dana@contoso.com").as_contact().unwrap(),
+                    None,
+                ))),
             )
         })
         .unwrap();
@@ -266,7 +269,8 @@ async fn an_unreadable_file_is_named_and_left_alone_not_deleted() {
 
     let path = dir.join("records/contacts/crm-1.json");
     std::fs::write(&path, b"{ half a reco").unwrap();
-    std::fs::write(dir.join("records/contacts/crm-9.json"), serde_json::to_vec(&event("Wrong folder")).unwrap()).unwrap();
+    std::fs::write(dir.join("records/contacts/crm-9.json"), serde_json::to_vec(&event("Wrong folder")).unwrap())
+        .unwrap();
     let s = run(&options).await;
     assert_eq!(s.problems.len(), 2, "{:?}", s.problems);
     assert!(s.problems.iter().any(|p| p.contains("crm-1.json: not a record")), "{:?}", s.problems);
@@ -291,7 +295,8 @@ async fn a_wrong_password_or_a_missing_variable_is_an_error() {
 
 #[test]
 fn arguments() {
-    let base = ["--ews-url", "u", "--user", "s", "--password-env", "P", "--mailbox", "m", "--records", "r", "--state", "f"];
+    let base =
+        ["--ews-url", "u", "--user", "s", "--password-env", "P", "--mailbox", "m", "--records", "r", "--state", "f"];
     let parse = |extra: &[&str]| Options::parse(base.iter().chain(extra).map(|s| s.to_string()));
     let o = parse(&[]).unwrap();
     assert_eq!(o.kinds, ObjectKind::ALL.to_vec());
@@ -340,7 +345,11 @@ async fn the_built_example_twice() {
             .env("EXSYNC_TEST_PASSWORD", PASSWORD)
             .output()
             .expect("the example starts");
-        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
     };
     let first = tokio::task::spawn_blocking(run_bin.clone()).await.unwrap();
     assert_eq!(first.0, Some(0), "{first:?}");

@@ -41,6 +41,11 @@ use super::status::{RunError, RunOutcome, RunRecord, SyncStatus, count_deliverie
 use crate::backend::{BackendError, Cursor, FolderScope, MAX_BATCH, MailboxBackend, RemoteChange};
 use crate::store::{AckOutcome, AppChange, AppOp, InboxEntry, Mapping, StateStore, StoreError};
 
+/// How many changes one listing call asks for by default: 500, within EWS's 512 for
+/// `SyncFolderItems` and a whole number of [`MAX_BATCH`] `GetItem` batches, so listing N changes
+/// takes ⌈N/500⌉ pages and ⌈N/100⌉ reads.
+pub const PAGE_SIZE: usize = 500;
+
 /// What a sync run can fail with. Nothing is committed when it fails, except with
 /// [`SyncError::StatusNotRecorded`].
 #[derive(Debug, thiserror::Error)]
@@ -169,7 +174,7 @@ pub struct SyncEngine<S, B> {
 }
 
 impl<S: StateStore, B: MailboxBackend> SyncEngine<S, B> {
-    /// An engine with the system clock, no conflict resolver, pages of 256 changes, batches of
+    /// An engine with the system clock, no conflict resolver, pages of [`PAGE_SIZE`] changes, batches of
     /// [`MAX_BATCH`] items, the default [`SyncLimits`] and no progress callback.
     pub fn new(store: S, backend: B) -> Self {
         SyncEngine {
@@ -177,7 +182,7 @@ impl<S: StateStore, B: MailboxBackend> SyncEngine<S, B> {
             backend,
             resolver: None,
             clock: Arc::new(|| DateTime::<Utc>::from(std::time::SystemTime::now())),
-            page_size: 256,
+            page_size: PAGE_SIZE,
             batch_size: MAX_BATCH,
             progress: None,
             gates: SyncGates::new(SyncLimits::default()),

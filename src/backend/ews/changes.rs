@@ -1,6 +1,8 @@
 //! Listing a folder's changes: `SyncFolderItems` with ids only (at most 512 changes a page; the
 //! `SyncState` is the cursor), then `GetItem` for the created and changed items, since a sync
-//! answer cannot carry bodies. `ErrorInvalidSyncStateData` is [`BackendError::InvalidCursor`].
+//! answer cannot carry bodies; an item this backend wrote and nobody changed since (its change
+//! key is the one the write answered, see [`Written`]) is not read again.
+//! `ErrorInvalidSyncStateData` is [`BackendError::InvalidCursor`].
 //!
 //! What the engine gets: one change per item, in Exchange's order. Left out are read-flag changes,
 //! items of another kind than the folder's (distribution lists among contacts), items that cannot
@@ -15,11 +17,12 @@ use crate::transport::EwsClient;
 use super::items::{self, Unreadable};
 use super::read::get_items;
 use super::status::{self, CallKind, Failing};
+use super::written::Written;
 
 /// What a sync answer said of one item.
 enum Seen {
-    /// Created or changed: to read in full.
-    Changed(String),
+    /// Created or changed: to read in full (the change key reported, if any).
+    Changed(String, Option<String>),
     /// Deleted or moved out of the folder.
     Deleted(String),
 }
@@ -27,7 +30,7 @@ enum Seen {
 impl Seen {
     fn id(&self) -> &str {
         match self {
-            Seen::Changed(id) | Seen::Deleted(id) => id,
+            Seen::Changed(id, _) | Seen::Deleted(id) => id,
         }
     }
 }
@@ -40,6 +43,7 @@ pub async fn list_changes(
     folder: &BaseFolderId,
     cursor: Option<&Cursor>,
     max: usize,
+    written: &Written,
 ) -> Result<ChangePage, BackendError> {
     let kind = scope.kind;
     let f = Failing { user, operation: "list_changes", kind, call: CallKind::Read };
@@ -68,7 +72,7 @@ pub async fn list_changes(
                     continue;
                 }
                 let id = item.id().ok_or_else(|| status::malformed(f, "a changed item without id"))?;
-                Seen::Changed(id.id.clone())
+                Seen::Changed(id.id.clone(), id.change_key.clone())
             }
             SyncChange::Delete(id) => Seen::Deleted(id.id),
             SyncChange::ReadFlagChange { .. } => continue,
@@ -77,14 +81,36 @@ pub async fn list_changes(
         seen.push(entry);
     }
 
-    let to_read: Vec<String> =
-        seen.iter().filter_map(|s| if let Seen::Changed(id) = s { Some(id.clone()) } else { None }).collect();
+    // Items this backend wrote, unchanged since: their content is known.
+    let mut known = std::collections::HashMap::new();
+    for s in &seen {
+        match s {
+            Seen::Changed(id, Some(ck)) => {
+                if let Some(item) = written.take(user, id, ck) {
+                    known.insert(id.clone(), item);
+                }
+            }
+            Seen::Changed(id, None) | Seen::Deleted(id) => written.forget(user, id),
+        }
+    }
+    let to_read: Vec<String> = seen
+        .iter()
+        .filter_map(|s| match s {
+            Seen::Changed(id, _) if !known.contains_key(id) => Some(id.clone()),
+            _ => None,
+        })
+        .collect();
     let mut read = get_items(client, user, kind, &to_read, "list_changes").await?.into_iter();
     let mut changes = Vec::with_capacity(seen.len());
     for s in seen {
         match s {
             Seen::Deleted(id) => changes.push(RemoteChange::Deleted { id }),
-            Seen::Changed(id) => match read.next() {
+            Seen::Changed(id, _) if known.contains_key(&id) => {
+                if let Some(item) = known.remove(&id) {
+                    changes.push(RemoteChange::Upserted(item));
+                }
+            }
+            Seen::Changed(id, _) => match read.next() {
                 Some(Ok(item)) => match items::remote_item(&item, kind) {
                     Ok(remote) => changes.push(RemoteChange::Upserted(remote)),
                     Err(Unreadable::NoId) => return Err(status::malformed(f, "an item without id")),

@@ -13,7 +13,9 @@
 //! - [`folders`]: which folder a [`FolderScope`] means (the distinguished contacts or calendar
 //!   folder, a contacts folder by id, or one by name under the default contacts folder, looked up
 //!   once and remembered);
-//! - [`status`]: what EWS answers and transport failures mean to the engine.
+//! - [`status`]: what EWS answers and transport failures mean to the engine;
+//! - [`written`]: the items this backend wrote, at the change keys Exchange answered, so a
+//!   listing that reports them unchanged since does not read them again.
 //!
 //! Exchange reports every item of a batch separately; each item's error keeps Exchange's
 //! `ResponseCode` ([`BackendError::Exchange`]) unless it has a meaning of its own to the engine
@@ -50,6 +52,7 @@ pub mod items;
 pub mod read;
 pub mod status;
 pub mod write;
+pub mod written;
 
 use super::{
     BackendError, ChangePage, Cursor, FolderScope, ItemChange, ItemResult, MailboxBackend, NewItem, RemoteId,
@@ -59,6 +62,7 @@ use crate::sync::{AppId, UserId};
 use crate::transport::EwsClient;
 
 pub use folders::FolderCache;
+pub use written::Written;
 
 /// The EWS mailbox backend. Cheap to clone: clones share the client (its connections, limits and
 /// cookies) and the folder lookups.
@@ -66,12 +70,13 @@ pub use folders::FolderCache;
 pub struct EwsBackend {
     client: EwsClient,
     folders: std::sync::Arc<FolderCache>,
+    written: std::sync::Arc<Written>,
 }
 
 impl EwsBackend {
     /// A backend over `client` (the service account that impersonates the users).
     pub fn new(client: EwsClient) -> Self {
-        EwsBackend { client, folders: std::sync::Arc::new(FolderCache::default()) }
+        EwsBackend { client, folders: std::sync::Arc::default(), written: std::sync::Arc::default() }
     }
 
     /// The EWS client.
@@ -94,7 +99,7 @@ impl MailboxBackend for EwsBackend {
         max: usize,
     ) -> Result<ChangePage, BackendError> {
         let folder = self.folders.resolve(&self.client, user, scope).await?;
-        changes::list_changes(&self.client, user, scope, &folder, cursor, max).await
+        changes::list_changes(&self.client, user, scope, &folder, cursor, max, &self.written).await
     }
 
     async fn read(
@@ -113,7 +118,13 @@ impl MailboxBackend for EwsBackend {
         items: &[NewItem],
     ) -> Result<Vec<ItemResult<RemoteId>>, BackendError> {
         let folder = self.folders.resolve(&self.client, user, scope).await?;
-        write::create(&self.client, user, scope, &folder, items).await
+        let results = write::create(&self.client, user, scope, &folder, items).await?;
+        for (item, r) in items.iter().zip(&results) {
+            if let Ok(id) = r {
+                self.written.remember(user, id, &item.record, &item.tag);
+            }
+        }
+        Ok(results)
     }
 
     async fn update(
@@ -122,7 +133,14 @@ impl MailboxBackend for EwsBackend {
         scope: &FolderScope,
         changes: &[ItemChange],
     ) -> Result<Vec<ItemResult<RemoteId>>, BackendError> {
-        write::update(&self.client, user, scope, changes).await
+        let results = write::update(&self.client, user, scope, changes).await?;
+        for (change, r) in changes.iter().zip(&results) {
+            match r {
+                Ok(id) => self.written.remember(user, id, &change.record, &change.tag),
+                Err(_) => self.written.forget(user, &change.id.id),
+            }
+        }
+        Ok(results)
     }
 
     async fn delete(
@@ -131,6 +149,9 @@ impl MailboxBackend for EwsBackend {
         scope: &FolderScope,
         ids: &[RemoteId],
     ) -> Result<Vec<ItemResult<()>>, BackendError> {
+        for id in ids {
+            self.written.forget(user, &id.id);
+        }
         write::delete(&self.client, user, scope, ids).await
     }
 
