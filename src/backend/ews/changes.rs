@@ -1,7 +1,8 @@
 //! Listing a folder's changes: `SyncFolderItems` with ids only (at most 512 changes a page; the
 //! `SyncState` is the cursor), then `GetItem` for the created and changed items, since a sync
-//! answer cannot carry bodies; an item this backend wrote and nobody changed since (its change
-//! key is the one the write answered, see [`Written`]) is not read again.
+//! answer cannot carry bodies; in a listing from a cursor, an item this backend wrote and nobody
+//! changed since (its change key is the one the write answered, see [`Written`]) is not read
+//! again: it holds what was written (its `last_modified` is then unknown).
 //! `ErrorInvalidSyncStateData` is [`BackendError::InvalidCursor`].
 //!
 //! What the engine gets: one change per item, in Exchange's order. Left out are read-flag changes,
@@ -81,16 +82,17 @@ pub async fn list_changes(
         seen.push(entry);
     }
 
-    // Items this backend wrote, unchanged since: their content is known.
+    // Items this backend wrote, unchanged since: their content is known. A listing from
+    // scratch (first sync, lost cursor, reset) reads everything.
     let mut known = std::collections::HashMap::new();
     for s in &seen {
         match s {
-            Seen::Changed(id, Some(ck)) => {
+            Seen::Changed(id, Some(ck)) if cursor.is_some() => {
                 if let Some(item) = written.take(user, id, ck) {
                     known.insert(id.clone(), item);
                 }
             }
-            Seen::Changed(id, None) | Seen::Deleted(id) => written.forget(user, id),
+            Seen::Changed(id, _) | Seen::Deleted(id) => written.forget(user, id),
         }
     }
     let to_read: Vec<String> = seen

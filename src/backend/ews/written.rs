@@ -4,6 +4,10 @@
 //! reading the item again with `GetItem`: the round after a write (which lists exsync's own
 //! writes to move the cursor past them) then costs only its `SyncFolderItems` pages.
 //!
+//! Only listings from a cursor use it (a listing from scratch reads everything). The item's
+//! `last_modified` is left unknown: the engine compares the content with what it synced, which
+//! is this content, so it sees no change to weigh.
+//!
 //! A change key names one version of an item, so the content is exactly what was written; an
 //! item changed since (in Outlook, by another client) has another change key and is read as
 //! usual. Entries are dropped when a listing reports their item (or its deletion), when the item
