@@ -377,7 +377,7 @@ impl Progress {
         let (done, total) = self.items.values().fold((0, 0), |(d, t), (a, b)| (d + a, t + b));
         let (u, of) = self.users;
         let width = 30;
-        let filled = if of == 0 { 0 } else { width * u / of };
+        let filled = (width * u).checked_div(of).unwrap_or(0);
         let bar =
             format!("[{}{}] {u}/{of} mailboxes, {done}/{total} items", "#".repeat(filled), "-".repeat(width - filled));
         let end = matches!(event, SyncProgress::AllDone { .. });
