@@ -23,6 +23,7 @@
 pub mod autodiscover;
 pub mod backend;
 pub mod ews;
+pub mod ffi;
 pub mod ntlm;
 pub mod setup;
 #[cfg(feature = "sim")]
