@@ -284,6 +284,28 @@ typedef uint32_t exsync_step;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+/**
+ * The sync engine over a SQLite state store (see the `exsync_engine_*` functions).
+ */
+typedef struct exsync_engine exsync_engine;
+
+/**
+ * The setup flow: the admin's steps, validation, and saving (see the `exsync_setup_*`
+ * functions).
+ */
+typedef struct exsync_setup exsync_setup;
+
+/**
+ * A simulated Exchange server on loopback, for tests (see the `exsync_simulator_*` functions).
+ */
+typedef struct exsync_simulator exsync_simulator;
+
+/**
+ * The progress callback: called on the thread that runs the sync, with `userdata` as given and
+ * one event as JSON (valid during the call only).
+ */
+typedef void (*exsync_progress_callback)(void *userdata, const char *event_json);
+
 
 
 #ifdef __cplusplus
@@ -295,6 +317,183 @@ extern "C" {
  * Compare it with `EXSYNC_VERSION_STRING` to check that the header matches the library loaded.
  */
 const char *exsync_version(void);
+
+/**
+ * Opens (or creates) the SQLite state store at `path` (`":memory:"` for one in memory, for
+ * tests) and hands out an engine in `*out` (NULL on failure). The engine is not connected to
+ * Exchange yet: see `exsync_engine_connect`. Free it with `exsync_engine_free`.
+ *
+ * # Safety
+ * `path` must be NULL or NUL-terminated; `out` NULL or writable.
+ */
+exsync_result exsync_engine_open(const char *path, exsync_engine **out);
+
+/**
+ * Closes the store and frees the engine. NULL does nothing; freeing twice is undefined.
+ *
+ * # Safety
+ * `engine` must be NULL or a live engine handle, not used afterwards (nor from a callback).
+ */
+void exsync_engine_free(exsync_engine *engine);
+
+/**
+ * Connects the engine to Exchange with the setup saved in its store (`exsync_setup_save`),
+ * reading the setup's secrets with `key` (the same 32 bytes). `EXSYNC_ERR_SETUP_CONFIG` when no
+ * setup was saved, `EXSYNC_ERR_SECRET_STORE` with another key.
+ *
+ * # Safety
+ * `engine` must be NULL or a live engine handle; `key` NULL or `key_len` readable bytes.
+ */
+exsync_result exsync_engine_connect(exsync_engine *engine, const uint8_t *key, size_t key_len);
+
+/**
+ * Enrols `user` (their mailbox address) or replaces their settings. `settings_json` NULL or
+ * empty gives the defaults; otherwise `{"contacts": {"sync": {"direction": "both",
+ * "propagate_deletes": true, "conflict_policy": "most_recent", "empty_side_guard_min": 5},
+ * "folder": "default"}, "events": {"sync": {...}, "window": {"days_back": 30, "days_ahead": 365}}}`
+ * (any field may be left out). Directions: `none`, `exchange_to_app`, `app_to_exchange`, `both`;
+ * conflict policies: `app_wins`, `exchange_wins`, `most_recent`. When a setup is saved, the user's
+ * domain must be one it allows (`EXSYNC_ERR_ENROLMENT`).
+ *
+ * # Safety
+ * `engine` must be NULL or a live engine handle; `user` NULL or NUL-terminated; `settings_json`
+ * NULL or NUL-terminated.
+ */
+exsync_result exsync_engine_enrol(exsync_engine *engine, const char *user, const char *settings_json);
+
+/**
+ * An enrolled user's settings as JSON (`EXSYNC_ERR_NOT_ENROLLED` otherwise), by the output
+ * buffer protocol.
+ *
+ * # Safety
+ * `engine` must be NULL or a live engine handle; `user` NULL or NUL-terminated; `buf` NULL or
+ * `buf_len` writable bytes; `out_len` NULL or writable.
+ */
+exsync_result exsync_engine_user_settings(const exsync_engine *engine,
+                                          const char *user,
+                                          char *buf,
+                                          size_t buf_len,
+                                          size_t *out_len);
+
+/**
+ * The enrolled users, as a JSON array of addresses, by the output buffer protocol.
+ *
+ * # Safety
+ * `engine` must be NULL or a live engine handle; `buf` NULL or `buf_len` writable bytes;
+ * `out_len` NULL or writable.
+ */
+exsync_result exsync_engine_users(const exsync_engine *engine, char *buf, size_t buf_len, size_t *out_len);
+
+/**
+ * Removes a user and everything stored for them; `*out_removed` is 1 if they were enrolled.
+ *
+ * # Safety
+ * `engine` must be NULL or a live engine handle; `user` NULL or NUL-terminated; `out_removed`
+ * NULL or writable.
+ */
+exsync_result exsync_engine_remove_user(exsync_engine *engine, const char *user, int32_t *out_removed);
+
+/**
+ * Reports one change of the application's for `user` and `kind` (`EXSYNC_KIND_CONTACTS` or
+ * `EXSYNC_KIND_EVENTS`), queued durably until a sync sends it; its outbox position in
+ * `*out_seq`. `change_json`: `{"app_id": "crm-1", "op": {"upsert": RECORD}}` or
+ * `{"app_id": "crm-1", "op": "delete"}`, with optional `"version"` (the application's version
+ * of the record) and `"changed_at"` (RFC 3339; default now).
+ *
+ * # Safety
+ * `engine` must be NULL or a live engine handle; the strings NULL or NUL-terminated; `out_seq`
+ * NULL or writable.
+ */
+exsync_result exsync_engine_report(exsync_engine *engine,
+                                   const char *user,
+                                   uint32_t kind,
+                                   const char *change_json,
+                                   uint64_t *out_seq);
+
+/**
+ * Syncs `kinds` (`exsync_kind` bits) of `user` with Exchange: lists Exchange's changes, plans,
+ * writes the application's changes, and queues Exchange's for `exsync_engine_pending`. Blocks
+ * until done, calling the progress callback on this thread. Read what it did with
+ * `exsync_engine_last_sync_report`. `EXSYNC_ERR_WRONG_STATE` before `exsync_engine_connect`.
+ *
+ * # Safety
+ * `engine` must be NULL or a live engine handle; `user` NULL or NUL-terminated.
+ */
+exsync_result exsync_engine_sync(exsync_engine *engine, const char *user, uint32_t kinds_bits);
+
+/**
+ * The reports of the last `exsync_engine_sync` on this engine, as a JSON array (one per kind
+ * synced, in order): `{"user", "kind", "mode", "listed", "created", "updated", "deleted",
+ * "delivered", "matched", "recovered", "conflicts", "skipped", "failures"}`. After a failed sync,
+ * the reports of the kinds done before the failure. By the output buffer protocol;
+ * `EXSYNC_ERR_WRONG_STATE` before any sync.
+ *
+ * # Safety
+ * As `exsync_engine_users`.
+ */
+exsync_result exsync_engine_last_sync_report(const exsync_engine *engine,
+                                             char *buf,
+                                             size_t buf_len,
+                                             size_t *out_len);
+
+/**
+ * Up to `limit` of Exchange's changes for the application to apply, oldest first, as a JSON
+ * array of `{"seq": 7, "user", "kind": "contacts", "app_id", "delivery": {"upsert": RECORD} or
+ * "delete"}`. Apply each, then acknowledge it with `exsync_engine_ack`. Delivery is at least
+ * once: an entry stays until acknowledged. By the output buffer protocol (asking again is safe).
+ *
+ * # Safety
+ * `engine` must be NULL or a live engine handle; `user` NULL or NUL-terminated; `buf` NULL or
+ * `buf_len` writable bytes; `out_len` NULL or writable.
+ */
+exsync_result exsync_engine_pending(const exsync_engine *engine,
+                                    const char *user,
+                                    uint32_t limit,
+                                    char *buf,
+                                    size_t buf_len,
+                                    size_t *out_len);
+
+/**
+ * Acknowledges the pending entry `seq` of `user` as applied, with the application's new version
+ * of the record (`app_version`, may be NULL). `*out_acknowledged` is 1 when the entry was pending,
+ * 0 when it was acknowledged before or a newer change of the record replaced it.
+ *
+ * # Safety
+ * `engine` must be NULL or a live engine handle; `user` NULL or NUL-terminated; `app_version`
+ * NULL or NUL-terminated; `out_acknowledged` NULL or writable.
+ */
+exsync_result exsync_engine_ack(exsync_engine *engine,
+                                const char *user,
+                                uint64_t seq,
+                                const char *app_version,
+                                int32_t *out_acknowledged);
+
+/**
+ * `user`'s sync status as JSON, by the output buffer protocol.
+ *
+ * # Safety
+ * As `exsync_engine_pending`.
+ */
+exsync_result exsync_engine_status(const exsync_engine *engine,
+                                   const char *user,
+                                   char *buf,
+                                   size_t buf_len,
+                                   size_t *out_len);
+
+/**
+ * Sets (or, with a NULL `callback`, clears) the progress callback. During `exsync_engine_sync`
+ * it is called on the syncing thread with `userdata` and one event as JSON, valid during the
+ * call only: `{"event": "sync_started", "user", "kind"}`, `{"event": "sync_finished", "user",
+ * "kind", "report": {...}}`, `{"event": "sync_failed", "user", "kind", "error"}`. The callback
+ * must not call back into this engine (`EXSYNC_ERR_WRONG_STATE`) nor free it.
+ *
+ * # Safety
+ * `engine` must be NULL or a live engine handle; `callback` NULL or a function that is safe to
+ * call with `userdata` on the threads that call `exsync_engine_sync`.
+ */
+exsync_result exsync_engine_set_progress(exsync_engine *engine,
+                                         exsync_progress_callback callback,
+                                         void *userdata);
 
 /**
  * The code of the last failed call on this thread, or `EXSYNC_OK` when the last call succeeded.
@@ -318,6 +517,363 @@ exsync_result exsync_last_error_message(char *buf, size_t buf_len, size_t *out_l
  * for a number that is not a code. The string is static; do not free it.
  */
 const char *exsync_result_name(int32_t code);
+
+/**
+ * A new setup flow for the `default` profile, at step 1, in `*out` (NULL on failure). Free it
+ * with `exsync_setup_free`.
+ *
+ * # Safety
+ * `out` must be NULL or writable.
+ */
+exsync_result exsync_setup_new(exsync_setup **out);
+
+/**
+ * A new setup flow for `profile` (1–64 of `A-Z a-z 0-9 . _ -`; it names the profile's secrets,
+ * so that one host can keep several setups), in `*out` (NULL on failure).
+ *
+ * # Safety
+ * `profile` must be NULL or NUL-terminated; `out` NULL or writable.
+ */
+exsync_result exsync_setup_new_for_profile(const char *profile, exsync_setup **out);
+
+/**
+ * Frees a setup handle (its secrets are wiped from memory). NULL does nothing; freeing twice is
+ * undefined.
+ *
+ * # Safety
+ * `setup` must be NULL or a live setup handle, not used afterwards.
+ */
+void exsync_setup_free(exsync_setup *setup);
+
+/**
+ * The step the admin is on (1–7, see `exsync_step`), in `*out_step`.
+ *
+ * # Safety
+ * `setup` must be NULL or a live setup handle; `out_step` NULL or writable.
+ */
+exsync_result exsync_setup_current_step(const exsync_setup *setup, uint32_t *out_step);
+
+/**
+ * Moves to `step` (1–7): back to edit it, or forward over completed steps.
+ *
+ * # Safety
+ * `setup` must be NULL or a live setup handle.
+ */
+exsync_result exsync_setup_go_to(exsync_setup *setup, uint32_t step);
+
+/**
+ * Moves to the previous step that applies (`EXSYNC_ERR_SETUP_STEP` on step 1).
+ *
+ * # Safety
+ * `setup` must be NULL or a live setup handle.
+ */
+exsync_result exsync_setup_back(exsync_setup *setup);
+
+/**
+ * Step 1: what syncs, as `exsync_kind` bits (`EXSYNC_KIND_CONTACTS`, `EXSYNC_KIND_EVENTS`, or
+ * both); 0 is refused.
+ *
+ * # Safety
+ * `setup` must be NULL or a live setup handle.
+ */
+exsync_result exsync_setup_set_sync_scope(exsync_setup *setup, uint32_t kinds);
+
+/**
+ * Step 2: how to connect (`exsync_method`). Switching between a service account and OAuth 2.0
+ * drops the other method's credentials.
+ *
+ * # Safety
+ * `setup` must be NULL or a live setup handle.
+ */
+exsync_result exsync_setup_set_connection_method(exsync_setup *setup, uint32_t method);
+
+/**
+ * Step 3: the service account's user name, as a UPN (`svc@contoso.com`) or down-level name
+ * (`contoso.com\svc`, `CONTOSO\svc`).
+ *
+ * # Safety
+ * `setup` must be NULL or a live setup handle; `user_name` NULL or NUL-terminated.
+ */
+exsync_result exsync_setup_set_user_name(exsync_setup *setup, const char *user_name);
+
+/**
+ * Step 4 for a service account: its password, kept exactly as typed (never handed back, never in
+ * a message).
+ *
+ * # Safety
+ * `setup` must be NULL or a live setup handle; `password` NULL or NUL-terminated.
+ */
+exsync_result exsync_setup_set_password(exsync_setup *setup, const char *password);
+
+/**
+ * Step 4 for OAuth 2.0: the application registered in Microsoft Entra ID, as JSON:
+ * `{"tenant": "contoso.onmicrosoft.com", "client_id": "GUID", "client_secret": "..."}` or, with a
+ * certificate, `"certificate_thumbprint"` and `"private_key_pem"` instead of `"client_secret"`;
+ * optional `"authority_host"` for national clouds. Errors never quote the JSON.
+ *
+ * # Safety
+ * `setup` must be NULL or a live setup handle; `app_json` NULL or NUL-terminated.
+ */
+exsync_result exsync_setup_set_oauth_app(exsync_setup *setup, const char *app_json);
+
+/**
+ * Step 5: the users' email domains besides the service account's, comma-separated (may be empty
+ * when every user is in the service account's domain). The message of a refusal names every
+ * invalid entry.
+ *
+ * # Safety
+ * `setup` must be NULL or a live setup handle; `domains` NULL or NUL-terminated.
+ */
+exsync_result exsync_setup_set_additional_domains(exsync_setup *setup, const char *domains);
+
+/**
+ * Allows plain HTTP to loopback hosts (`allow` non-zero) for the EWS URL and autodiscover: for
+ * test servers such as the simulator only.
+ *
+ * # Safety
+ * `setup` must be NULL or a live setup handle.
+ */
+exsync_result exsync_setup_set_allow_http_loopback(exsync_setup *setup, int32_t allow);
+
+/**
+ * Step 6's fields: the mailbox to test with (in an allowed domain), and the EWS URL when it is
+ * entered by hand (NULL or empty to find it by autodiscover).
+ *
+ * # Safety
+ * `setup` must be NULL or a live setup handle; `test_mailbox` NULL or NUL-terminated; `ews_url`
+ * NULL or NUL-terminated.
+ */
+exsync_result exsync_setup_set_validation_target(exsync_setup *setup,
+                                                 const char *test_mailbox,
+                                                 const char *ews_url);
+
+/**
+ * Step 6: checks the inputs and starts a validation (without I/O yet); run it with
+ * `exsync_setup_run_validation`. Starting again replaces a validation not yet run.
+ *
+ * # Safety
+ * `setup` must be NULL or a live setup handle.
+ */
+exsync_result exsync_setup_start_validation(exsync_setup *setup);
+
+/**
+ * Step 6: runs the validation `exsync_setup_start_validation` started: the connectivity analyzer
+ * (DNS, autodiscover, EWS endpoint, TLS, sign-in, impersonation, folder access), blocking until
+ * its report is in. `*out_passed` is 1 when every step passed (the flow moves to step 7), 0 when
+ * one failed (read why with `exsync_setup_validation_report`). A failed step is not an error code.
+ * `EXSYNC_ERR_WRONG_STATE` when no validation was started.
+ *
+ * # Safety
+ * `setup` must be NULL or a live setup handle; `out_passed` NULL or writable.
+ */
+exsync_result exsync_setup_run_validation(exsync_setup *setup, int32_t *out_passed);
+
+/**
+ * Step 6 in one call: `exsync_setup_start_validation`, then `exsync_setup_run_validation`.
+ *
+ * # Safety
+ * `setup` must be NULL or a live setup handle; `out_passed` NULL or writable.
+ */
+exsync_result exsync_setup_validate(exsync_setup *setup, int32_t *out_passed);
+
+/**
+ * Where the flow stands, as JSON, by the output buffer protocol:
+ * `{"profile", "current_step": {"number", "id", "name"}, "steps": [{"number", "id", "name",
+ * "applies", "complete", "reachable"}], "sync_scope": {"contacts", "events"} or null,
+ * "connection_method": 1-3 or null, "user_name", "has_password", "oauth_app" (no secret),
+ * "additional_domains": [...], "allowed_domains": [...], "test_mailbox", "ews_url",
+ * "validation": {"status": "not_run" | "passed" (with "at") | "failed" (with "step") |
+ * "outdated" (with "changes")}, "validation_started", "saved"}`.
+ *
+ * # Safety
+ * `setup` must be NULL or a live setup handle; `buf` NULL or `buf_len` writable bytes; `out_len`
+ * NULL or writable.
+ */
+exsync_result exsync_setup_state(const exsync_setup *setup, char *buf, size_t buf_len, size_t *out_len);
+
+/**
+ * The last validation's report as JSON (each step's name, status, time taken, what was seen and
+ * what to do; the findings: EWS URL, auth scheme, user-name form), by the output buffer protocol.
+ * `EXSYNC_ERR_WRONG_STATE` before a validation ran.
+ *
+ * # Safety
+ * As `exsync_setup_state`.
+ */
+exsync_result exsync_setup_validation_report(const exsync_setup *setup,
+                                             char *buf,
+                                             size_t buf_len,
+                                             size_t *out_len);
+
+/**
+ * Step 7: saves the setup into `engine`'s state store: the configuration, and its secrets sealed
+ * (ChaCha20-Poly1305) under `key` (32 bytes the host keeps, e.g. in the OS keychain) in the same
+ * SQLite file. Needs a passing validation of the current inputs. The engine can then connect with
+ * `exsync_engine_connect` and the same key.
+ *
+ * # Safety
+ * `setup` and `engine` must be NULL or live handles; `key` NULL or `key_len` readable bytes.
+ */
+exsync_result exsync_setup_save(exsync_setup *setup,
+                                exsync_engine *engine,
+                                const uint8_t *key,
+                                size_t key_len);
+
+/**
+ * The configuration the last save (or `exsync_setup_open_saved`) produced, as JSON: secret
+ * references only, never a secret. By the output buffer protocol; `EXSYNC_ERR_WRONG_STATE` before.
+ *
+ * # Safety
+ * As `exsync_setup_state`.
+ */
+exsync_result exsync_setup_saved_config(const exsync_setup *setup,
+                                        char *buf,
+                                        size_t buf_len,
+                                        size_t *out_len);
+
+/**
+ * Reopens the setup saved in `engine`'s state store for editing (every step complete and
+ * validated, at step 7), reading its secrets with `key`; a new handle in `*out` (NULL on
+ * failure). `EXSYNC_ERR_SETUP_CONFIG` when nothing was saved; `EXSYNC_ERR_SECRET_STORE` with a
+ * different key.
+ *
+ * # Safety
+ * `engine` must be NULL or a live engine handle; `key` NULL or `key_len` readable bytes; `out`
+ * NULL or writable.
+ */
+exsync_result exsync_setup_open_saved(exsync_engine *engine,
+                                      const uint8_t *key,
+                                      size_t key_len,
+                                      exsync_setup **out);
+
+/**
+ * Starts a simulator on a free loopback port and hands out its handle in `*out` (NULL on
+ * failure). `config_json`:
+ *
+ * ```json
+ * {"domains": ["contoso.com"], "service_account": "svc@contoso.com", "password": "...",
+ *  "mailboxes": ["alice@contoso.com"], "impersonate": null, "tls": false, "port": 0, "seed": null}
+ * ```
+ *
+ * `domains`, `service_account` and `password` are required; the service account may impersonate
+ * every mailbox unless `impersonate` lists the addresses it may. The server accepts NTLM, Basic
+ * and Bearer sign-in, over plain HTTP unless `tls` is true. Free it with `exsync_simulator_free`.
+ *
+ * # Safety
+ * `config_json` must be NULL or a NUL-terminated string; `out` must be NULL or writable.
+ */
+exsync_result exsync_simulator_start(const char *config_json, exsync_simulator **out);
+
+/**
+ * Stops the server, letting open requests finish. Later calls on the handle but `_free` give
+ * `EXSYNC_ERR_WRONG_STATE`, as does stopping it again.
+ *
+ * # Safety
+ * `sim` must be NULL or a live simulator handle.
+ */
+exsync_result exsync_simulator_stop(exsync_simulator *sim);
+
+/**
+ * Stops the server if it runs and frees the handle. NULL does nothing; freeing twice is undefined.
+ *
+ * # Safety
+ * `sim` must be NULL or a live simulator handle, not used afterwards.
+ */
+void exsync_simulator_free(exsync_simulator *sim);
+
+/**
+ * The EWS endpoint's URL (`http://127.0.0.1:PORT/EWS/Exchange.asmx`), by the output buffer
+ * protocol.
+ *
+ * # Safety
+ * `sim` must be NULL or a live simulator handle; `buf` NULL or `buf_len` writable bytes;
+ * `out_len` NULL or writable.
+ */
+exsync_result exsync_simulator_ews_url(const exsync_simulator *sim,
+                                       char *buf,
+                                       size_t buf_len,
+                                       size_t *out_len);
+
+/**
+ * The PEM certificate of the authority that signed the server's certificate (with `"tls": true`;
+ * `EXSYNC_ERR_WRONG_STATE` over plain HTTP), by the output buffer protocol.
+ *
+ * # Safety
+ * As `exsync_simulator_ews_url`.
+ */
+exsync_result exsync_simulator_ca_certificate(const exsync_simulator *sim,
+                                              char *buf,
+                                              size_t buf_len,
+                                              size_t *out_len);
+
+/**
+ * Adds a mailbox (in one of the configured domains) while the server runs.
+ *
+ * # Safety
+ * `sim` must be NULL or a live simulator handle; `address` NULL or a NUL-terminated string.
+ */
+exsync_result exsync_simulator_add_mailbox(exsync_simulator *sim, const char *address);
+
+/**
+ * Side door: creates an item in `mailbox` as its owner would in Outlook, from a canonical record
+ * (`{"kind": "contact", "given_name": "Ann", ...}` or `{"kind": "event", ...}`, the shape
+ * `exsync_engine_pending` delivers): a contact in the contacts folder, an event in the calendar.
+ * Read its id with `exsync_simulator_last_created_id`.
+ *
+ * # Safety
+ * `sim` must be NULL or a live simulator handle; the strings NULL or NUL-terminated.
+ */
+exsync_result exsync_simulator_create_item(exsync_simulator *sim,
+                                           const char *mailbox,
+                                           const char *record_json);
+
+/**
+ * The Exchange id of the item the last successful `exsync_simulator_create_item` on this handle
+ * made (`EXSYNC_ERR_WRONG_STATE` before any), by the output buffer protocol.
+ *
+ * # Safety
+ * As `exsync_simulator_ews_url`.
+ */
+exsync_result exsync_simulator_last_created_id(const exsync_simulator *sim,
+                                               char *buf,
+                                               size_t buf_len,
+                                               size_t *out_len);
+
+/**
+ * Side door: sets the fields of item `item_id` to those of a canonical record of the same kind,
+ * as the owner would in Outlook (no change-key check).
+ *
+ * # Safety
+ * `sim` must be NULL or a live simulator handle; the strings NULL or NUL-terminated.
+ */
+exsync_result exsync_simulator_update_item(exsync_simulator *sim,
+                                           const char *mailbox,
+                                           const char *item_id,
+                                           const char *record_json);
+
+/**
+ * Side door: deletes item `item_id` as Outlook's Delete key does (to Deleted Items).
+ *
+ * # Safety
+ * `sim` must be NULL or a live simulator handle; the strings NULL or NUL-terminated.
+ */
+exsync_result exsync_simulator_delete_item(exsync_simulator *sim, const char *mailbox, const char *item_id);
+
+/**
+ * The items of `mailbox`'s contacts folder (`EXSYNC_KIND_CONTACTS`) or calendar
+ * (`EXSYNC_KIND_EVENTS`), in creation order, as a JSON array of
+ * `{"id": "...", "change_key": "...", "tag": "crm-1" or null, "record": {...}}` (`tag` is the
+ * application's id when exsync wrote the item; an item exsync cannot read has `"record": null`
+ * and an `"unmapped"` reason), by the output buffer protocol.
+ *
+ * # Safety
+ * As `exsync_simulator_ews_url`; `mailbox` NULL or NUL-terminated.
+ */
+exsync_result exsync_simulator_items(const exsync_simulator *sim,
+                                     const char *mailbox,
+                                     uint32_t kind,
+                                     char *buf,
+                                     size_t buf_len,
+                                     size_t *out_len);
 
 #ifdef __cplusplus
 }  // extern "C"

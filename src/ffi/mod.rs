@@ -14,11 +14,23 @@
 //! The exports are plain C functions; from Rust, use the library's own API instead.
 #![allow(non_camel_case_types)]
 
+pub mod engine;
+mod engine_connection;
+pub mod engine_state;
 pub mod error;
 pub mod handles;
+mod json;
 pub mod kinds;
 pub mod panic;
-pub(crate) mod runtime;
+mod runtime;
+pub mod setup;
+mod setup_driver;
+mod setup_state;
+pub mod simulator;
+#[cfg(not(feature = "sim"))]
+mod simulator_absent;
+#[cfg(feature = "sim")]
+mod simulator_state;
 pub mod strings;
 
 use std::ffi::c_char;

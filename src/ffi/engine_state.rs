@@ -1,0 +1,195 @@
+//! The state behind an `exsync_engine` handle: the SQLite state store, the connection to Exchange
+//! once made, the progress callback, and the JSON of what the engine reports.
+
+use std::ffi::{CString, c_char, c_void};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::error::FfiError;
+use super::json;
+use crate::backend::MailboxBackend;
+use crate::store::{AckOutcome, AppChange, AppOp, InboxEntry, SqliteStore, StateStore};
+use crate::sync::{AppId, ObjectKind, SyncEngine, SyncReport, UserId, UserSettings};
+
+/// The progress callback: called on the thread that runs the sync, with `userdata` as given and
+/// one event as JSON (valid during the call only).
+pub type exsync_progress_callback = Option<unsafe extern "C" fn(userdata: *mut c_void, event_json: *const c_char)>;
+
+/// A progress callback and its `userdata`.
+#[derive(Clone, Copy)]
+pub(crate) struct Progress {
+    callback: unsafe extern "C" fn(*mut c_void, *const c_char),
+    userdata: *mut c_void,
+}
+
+// SAFETY: the callback is only called on the thread that calls into the engine (inside a blocking
+// call), as the header documents; the pointer is the caller's to make usable there.
+unsafe impl Send for Progress {}
+
+impl Progress {
+    pub(crate) fn new(callback: exsync_progress_callback, userdata: *mut c_void) -> Option<Self> {
+        callback.map(|callback| Progress { callback, userdata })
+    }
+
+    /// Hands `event` to the callback (a panic-free call: the callback is C).
+    pub(crate) fn emit(&self, event: &Value) {
+        let Ok(text) = CString::new(event.to_string()) else { return };
+        // SAFETY: the host registered this callback for this userdata; the string lives for the call.
+        unsafe { (self.callback)(self.userdata, text.as_ptr()) };
+    }
+}
+
+/// What the engine handle keeps.
+pub(crate) struct EngineState {
+    pub(crate) store: Arc<SqliteStore>,
+    pub(crate) progress: Option<Progress>,
+    pub(crate) last_reports: Option<String>,
+}
+
+impl EngineState {
+    pub(crate) fn open(path: &str) -> Result<Self, FfiError> {
+        let store = if path == ":memory:" { SqliteStore::open_in_memory()? } else { SqliteStore::open(path)? };
+        Ok(EngineState { store: Arc::new(store), progress: None, last_reports: None })
+    }
+
+    fn emit(&self, event: Value) {
+        if let Some(p) = &self.progress {
+            p.emit(&event);
+        }
+    }
+
+    /// Enrols `user` (or replaces their settings) with settings JSON (`None`: the defaults).
+    pub(crate) fn enrol(&self, user: &str, settings_json: Option<&str>) -> Result<(), FfiError> {
+        let settings: UserSettings = match settings_json.map(str::trim).filter(|s| !s.is_empty()) {
+            None => UserSettings::default(),
+            Some(text) => json::parse(text, "settings_json")?,
+        };
+        Ok(self.store.enrol(&user_id(user)?, &settings)?)
+    }
+
+    pub(crate) fn user_settings_json(&self, user: &str) -> Result<String, FfiError> {
+        let user = user_id(user)?;
+        let settings = self.store.user_settings(&user)?.ok_or(crate::store::StoreError::NotEnrolled { user })?;
+        json::to_text(&settings)
+    }
+
+    pub(crate) fn users_json(&self) -> Result<String, FfiError> {
+        json::to_text(&self.store.users()?)
+    }
+
+    pub(crate) fn remove_user(&self, user: &str) -> Result<bool, FfiError> {
+        Ok(self.store.remove_user(&user_id(user)?)?)
+    }
+
+    /// Queues one change of the application's; its outbox position.
+    pub(crate) fn report(&self, user: &str, kind: ObjectKind, change_json: &str) -> Result<u64, FfiError> {
+        let change: ChangeJson = json::parse(change_json, "change_json")?;
+        let change = AppChange {
+            app_id: change.app_id,
+            version: change.version,
+            changed_at: change.changed_at.unwrap_or_else(now),
+            op: change.op,
+        };
+        if change.app_id.as_str().is_empty() {
+            return Err(FfiError::Json { param: "change_json", detail: "\"app_id\" must not be empty".into() });
+        }
+        // The engine's checks (kind, enrolment) without needing a backend.
+        if let AppOp::Upsert(r) = &change.op {
+            if r.kind() != kind {
+                let user = user_id(user)?;
+                return Err(crate::sync::SyncError::WrongKind { user, expected: kind, got: r.kind() }.into());
+            }
+        }
+        Ok(self.store.push_app_change(&user_id(user)?, kind, &change)?)
+    }
+
+    pub(crate) fn pending_json(&self, user: &str, limit: usize) -> Result<String, FfiError> {
+        let entries = self.store.inbox(&user_id(user)?, None, limit)?;
+        json::to_text(&entries.iter().map(entry_json).collect::<Vec<_>>())
+    }
+
+    pub(crate) fn ack(&self, user: &str, seq: u64, app_version: Option<&str>) -> Result<bool, FfiError> {
+        Ok(self.store.ack(&user_id(user)?, seq, app_version)? == AckOutcome::Acknowledged)
+    }
+
+    /// Syncs `kinds` of `user` with `engine`, reporting progress; keeps the reports' JSON.
+    pub(crate) async fn sync<B: MailboxBackend>(
+        &mut self,
+        engine: &SyncEngine<Arc<SqliteStore>, B>,
+        user: &str,
+        kinds: &[ObjectKind],
+    ) -> Result<(), FfiError> {
+        let user = user_id(user)?;
+        self.last_reports = None;
+        let mut reports = Vec::new();
+        for kind in kinds {
+            self.emit(json!({"event": "sync_started", "user": user, "kind": kind}));
+            match engine.sync(&user, *kind).await {
+                Ok(report) => {
+                    let value = report_json(&report);
+                    self.emit(json!({"event": "sync_finished", "user": user, "kind": kind, "report": value}));
+                    reports.push(value);
+                }
+                Err(e) => {
+                    self.emit(json!({"event": "sync_failed", "user": user, "kind": kind, "error": e.to_string()}));
+                    self.last_reports = Some(json::to_text(&reports)?);
+                    return Err(e.into());
+                }
+            }
+        }
+        self.last_reports = Some(json::to_text(&reports)?);
+        Ok(())
+    }
+}
+
+fn now() -> DateTime<Utc> {
+    DateTime::<Utc>::from(std::time::SystemTime::now())
+}
+
+/// A user id from the caller's text (an address; empty is refused).
+pub(crate) fn user_id(text: &str) -> Result<UserId, FfiError> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(FfiError::invalid("user", "the user's mailbox address is empty"));
+    }
+    Ok(UserId::new(t))
+}
+
+/// A change as C reports it: `changed_at` defaults to now.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChangeJson {
+    app_id: AppId,
+    #[serde(default)]
+    version: Option<String>,
+    #[serde(default)]
+    changed_at: Option<DateTime<Utc>>,
+    op: AppOp,
+}
+
+/// `{"seq", "user", "kind", "app_id", "delivery": {"upsert": record} | "delete"}`.
+fn entry_json(e: &InboxEntry) -> Value {
+    json!({"seq": e.seq, "user": e.user, "kind": e.kind, "app_id": e.app_id, "delivery": e.delivery})
+}
+
+/// A sync run's report as JSON.
+pub(crate) fn report_json(r: &SyncReport) -> Value {
+    json!({
+        "user": r.user,
+        "kind": r.kind,
+        "mode": r.mode,
+        "listed": r.listed,
+        "created": r.created,
+        "updated": r.updated,
+        "deleted": r.deleted,
+        "delivered": r.delivered,
+        "matched": r.matched,
+        "recovered": r.recovered,
+        "conflicts": r.conflicts,
+        "skipped": r.skipped,
+        "failures": r.failures.iter().map(|f| json!({"app_id": f.app_id, "error": f.error.to_string()})).collect::<Vec<_>>(),
+    })
+}
