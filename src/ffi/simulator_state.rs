@@ -142,17 +142,24 @@ impl SimHandle {
     pub(crate) fn update_item(&self, mailbox: &str, id: &str, record_json: &str) -> Result<(), FfiError> {
         let record: Record = json::parse(record_json, "record_json")?;
         self.with_server(|s, _| {
-            let mut mismatch = false;
-            s.side_door(mailbox, |door| {
-                door.change(&ItemId::new(id), |item| match (item, &record) {
-                    (Item::Contact(c), Record::Contact(r)) => overlay_contact(c, r),
-                    (Item::CalendarItem(c), Record::Event(r)) => overlay_event(c, r),
-                    _ => mismatch = true,
-                })
-            })?;
-            if mismatch {
+            let item_id = ItemId::new(id);
+            let same_kind = s
+                .with_mailbox(mailbox, |m| {
+                    m.item(&item_id).map(|item| {
+                        matches!((item, &record), (Item::Contact(_), Record::Contact(_)) | (Item::CalendarItem(_), Record::Event(_)))
+                    })
+                })?
+                .map_err(|e| mailbox_error(mailbox, e))?;
+            if !same_kind {
                 return Err(FfiError::invalid("record_json", "the record's kind differs from the item's"));
             }
+            s.side_door(mailbox, |door| {
+                door.change(&item_id, |item| match (item, &record) {
+                    (Item::Contact(c), Record::Contact(r)) => overlay_contact(c, r),
+                    (Item::CalendarItem(c), Record::Event(r)) => overlay_event(c, r),
+                    _ => {}
+                })
+            })?;
             Ok(())
         })
     }
