@@ -22,8 +22,8 @@ pub fn version_macros(version: &str) -> Result<String, String> {
 
 /// The header's text for the crate in `crate_dir` at `version`.
 pub fn generate(crate_dir: &Path, version: &str) -> Result<String, String> {
-    let mut config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml"))
-        .map_err(|e| format!("cbindgen.toml: {e}"))?;
+    let mut config =
+        cbindgen::Config::from_file(crate_dir.join("cbindgen.toml")).map_err(|e| format!("cbindgen.toml: {e}"))?;
     let macros = version_macros(version)?;
     config.after_includes = Some(match config.after_includes.take() {
         Some(text) => format!("{text}\n{macros}"),
@@ -33,7 +33,8 @@ pub fn generate(crate_dir: &Path, version: &str) -> Result<String, String> {
     let bindings = cbindgen::Builder::new()
         .with_config(config)
         .with_src(crate_dir.join("src").join("ffi").join("mod.rs"))
-        .generate().map_err(|e| format!("cbindgen: {e}"))?;
+        .generate()
+        .map_err(|e| format!("cbindgen: {e}"))?;
     let mut out = Vec::new();
     bindings.write(&mut out);
     String::from_utf8(out).map_err(|e| format!("cbindgen wrote non-UTF-8: {e}"))

@@ -99,7 +99,9 @@ fn setup_steps_back_go_to_and_state() {
         ok(exsync_setup_go_to(s, EXSYNC_STEP_CONNECTION_METHOD as u32));
         assert_eq!(step_of(s), EXSYNC_STEP_CONNECTION_METHOD as u32);
         // OAuth fields do not apply to a service account.
-        let app = c(r#"{"tenant":"contoso.onmicrosoft.com","client_id":"00000000-0000-0000-0000-000000000001","client_secret":"zz-S3cret-value"}"#);
+        let app = c(
+            r#"{"tenant":"contoso.onmicrosoft.com","client_id":"00000000-0000-0000-0000-000000000001","client_secret":"zz-S3cret-value"}"#,
+        );
         fails(exsync_setup_set_oauth_app(s, app.as_ptr()), EXSYNC_ERR_SETUP_INVALID_INPUT, "OAuth");
 
         let state = json(|b, n, l| exsync_setup_state(s, b, n, l));
@@ -121,13 +123,25 @@ fn setup_steps_back_go_to_and_state() {
         );
         fails(exsync_setup_run_validation(s, &mut 0), EXSYNC_ERR_WRONG_STATE, "exsync_setup_start_validation");
         fails(exsync_setup_start_validation(s), EXSYNC_ERR_SETUP_INVALID_INPUT, "test mailbox is required");
-        ok(exsync_setup_set_validation_target(s, c("alice@fabrikam.com").as_ptr(), c("https://mail.contoso.com/EWS/Exchange.asmx").as_ptr()));
+        ok(exsync_setup_set_validation_target(
+            s,
+            c("alice@fabrikam.com").as_ptr(),
+            c("https://mail.contoso.com/EWS/Exchange.asmx").as_ptr(),
+        ));
         ok(exsync_setup_start_validation(s));
         let state = json(|b, n, l| exsync_setup_state(s, b, n, l));
         assert_eq!(state["validation_started"], true);
         assert_eq!(state["ews_url"], "https://mail.contoso.com/EWS/Exchange.asmx");
-        fails(text(|b, n, l| exsync_setup_validation_report(s, b, n, l)).unwrap_err().0, EXSYNC_ERR_WRONG_STATE, "validation has not run");
-        fails(text(|b, n, l| exsync_setup_saved_config(s, b, n, l)).unwrap_err().0, EXSYNC_ERR_WRONG_STATE, "not been saved");
+        fails(
+            text(|b, n, l| exsync_setup_validation_report(s, b, n, l)).unwrap_err().0,
+            EXSYNC_ERR_WRONG_STATE,
+            "validation has not run",
+        );
+        fails(
+            text(|b, n, l| exsync_setup_saved_config(s, b, n, l)).unwrap_err().0,
+            EXSYNC_ERR_WRONG_STATE,
+            "not been saved",
+        );
         exsync_setup_free(s);
     }
 }
@@ -141,12 +155,18 @@ fn oauth_setup_and_secret_free_errors() {
         // The user-name step does not apply to OAuth 2.0.
         assert_eq!(step_of(s), EXSYNC_STEP_CREDENTIALS as u32);
         fails(exsync_setup_set_user_name(s, c("svc@contoso.com").as_ptr()), EXSYNC_ERR_SETUP_STEP, "does not apply");
-        let bad = c(r#"{"tenant":"contoso.onmicrosoft.com","client_id":"x","client_secret":"zz-S3cret-value","extra":"zz-S3cret-value"}"#);
+        let bad = c(
+            r#"{"tenant":"contoso.onmicrosoft.com","client_id":"x","client_secret":"zz-S3cret-value","extra":"zz-S3cret-value"}"#,
+        );
         fails(exsync_setup_set_oauth_app(s, bad.as_ptr()), EXSYNC_ERR_INVALID_JSON, "app_json");
         assert!(!last_message().contains("S3cret"));
-        let common = c(r#"{"tenant":"common","client_id":"00000000-0000-0000-0000-000000000001","client_secret":"zz-S3cret-value"}"#);
+        let common = c(
+            r#"{"tenant":"common","client_id":"00000000-0000-0000-0000-000000000001","client_secret":"zz-S3cret-value"}"#,
+        );
         fails(exsync_setup_set_oauth_app(s, common.as_ptr()), EXSYNC_ERR_SETUP_INVALID_INPUT, "tenant");
-        let app = c(r#"{"tenant":"contoso.onmicrosoft.com","client_id":"00000000-0000-0000-0000-000000000001","client_secret":"zz-S3cret-value"}"#);
+        let app = c(
+            r#"{"tenant":"contoso.onmicrosoft.com","client_id":"00000000-0000-0000-0000-000000000001","client_secret":"zz-S3cret-value"}"#,
+        );
         ok(exsync_setup_set_oauth_app(s, app.as_ptr()));
         assert_eq!(step_of(s), EXSYNC_STEP_DOMAINS as u32);
         fails(exsync_setup_set_additional_domains(s, c("").as_ptr()), EXSYNC_ERR_SETUP_INVALID_INPUT, "domains");
@@ -166,7 +186,9 @@ fn oauth_setup_and_secret_free_errors() {
 }
 
 fn start_sim() -> *mut exsync_simulator {
-    let config = c(r#"{"domains":["contoso.com"],"service_account":"svc@contoso.com","password":"Passw0rd!","mailboxes":["alice@contoso.com"]}"#);
+    let config = c(
+        r#"{"domains":["contoso.com"],"service_account":"svc@contoso.com","password":"Passw0rd!","mailboxes":["alice@contoso.com"]}"#,
+    );
     let mut sim = null_mut();
     ok(unsafe { exsync_simulator_start(config.as_ptr(), &mut sim) });
     sim
@@ -179,7 +201,9 @@ fn simulator_side_door_and_stop() {
         fails(exsync_simulator_start(c("{").as_ptr(), &mut sim), EXSYNC_ERR_INVALID_JSON, "config_json");
         let no_domain = c(r#"{"domains":[],"service_account":"svc@contoso.com","password":"Passw0rd!"}"#);
         fails(exsync_simulator_start(no_domain.as_ptr(), &mut sim), EXSYNC_ERR_INVALID_JSON, "domains");
-        let foreign = c(r#"{"domains":["contoso.com"],"service_account":"svc@contoso.com","password":"Passw0rd!","mailboxes":["bob@fabrikam.com"]}"#);
+        let foreign = c(
+            r#"{"domains":["contoso.com"],"service_account":"svc@contoso.com","password":"Passw0rd!","mailboxes":["bob@fabrikam.com"]}"#,
+        );
         assert_eq!(exsync_simulator_start(foreign.as_ptr(), &mut sim), EXSYNC_ERR_SIM_CONFIG, "{}", last_message());
         assert!(!last_message().contains("Passw0rd"));
         assert!(sim.is_null());
@@ -187,7 +211,11 @@ fn simulator_side_door_and_stop() {
         let sim = start_sim();
         let url = text(|b, n, l| exsync_simulator_ews_url(sim, b, n, l)).unwrap();
         assert!(url.starts_with("http://127.0.0.1:") && url.ends_with("/EWS/Exchange.asmx"), "{url}");
-        fails(text(|b, n, l| exsync_simulator_last_created_id(sim, b, n, l)).unwrap_err().0, EXSYNC_ERR_WRONG_STATE, "no item");
+        fails(
+            text(|b, n, l| exsync_simulator_last_created_id(sim, b, n, l)).unwrap_err().0,
+            EXSYNC_ERR_WRONG_STATE,
+            "no item",
+        );
         let contact = c(r#"{"kind":"contact","given_name":"Dana","surname":"Ruiz"}"#);
         let alice = c("alice@contoso.com");
         ok(exsync_simulator_create_item(sim, alice.as_ptr(), contact.as_ptr()));
@@ -199,7 +227,11 @@ fn simulator_side_door_and_stop() {
         let renamed = c(r#"{"kind":"contact","given_name":"Dana","surname":"Ruiz-Ortiz"}"#);
         ok(exsync_simulator_update_item(sim, alice.as_ptr(), c(&id).as_ptr(), renamed.as_ptr()));
         let event = c(r#"{"kind":"event","subject":"x"}"#);
-        fails(exsync_simulator_update_item(sim, alice.as_ptr(), c(&id).as_ptr(), event.as_ptr()), EXSYNC_ERR_INVALID_ARGUMENT, "kind differs");
+        fails(
+            exsync_simulator_update_item(sim, alice.as_ptr(), c(&id).as_ptr(), event.as_ptr()),
+            EXSYNC_ERR_INVALID_ARGUMENT,
+            "kind differs",
+        );
         let items = json(|b, n, l| exsync_simulator_items(sim, alice.as_ptr(), EXSYNC_KIND_CONTACTS as u32, b, n, l));
         assert_eq!(items[0]["record"]["surname"], "Ruiz-Ortiz");
         fails(
@@ -243,10 +275,22 @@ fn engine_store_side_calls() {
         let alice = c("alice@contoso.com");
         let change = c(r#"{"app_id":"crm-1","op":{"upsert":{"kind":"contact","given_name":"Ann"}}}"#);
         let mut seq = 0u64;
-        fails(exsync_engine_report(e, alice.as_ptr(), 1, change.as_ptr(), &mut seq), EXSYNC_ERR_NOT_ENROLLED, "alice@contoso.com");
-        fails(exsync_engine_enrol(e, alice.as_ptr(), c(r#"{"contacts":{"sync":{"direction":"sideways"}}}"#).as_ptr()), EXSYNC_ERR_INVALID_JSON, "settings_json");
+        fails(
+            exsync_engine_report(e, alice.as_ptr(), 1, change.as_ptr(), &mut seq),
+            EXSYNC_ERR_NOT_ENROLLED,
+            "alice@contoso.com",
+        );
+        fails(
+            exsync_engine_enrol(e, alice.as_ptr(), c(r#"{"contacts":{"sync":{"direction":"sideways"}}}"#).as_ptr()),
+            EXSYNC_ERR_INVALID_JSON,
+            "settings_json",
+        );
         fails(exsync_engine_enrol(e, c("  ").as_ptr(), null()), EXSYNC_ERR_INVALID_ARGUMENT, "user");
-        ok(exsync_engine_enrol(e, alice.as_ptr(), c(r#"{"events":{"sync":{"direction":"exchange_to_app"}}}"#).as_ptr()));
+        ok(exsync_engine_enrol(
+            e,
+            alice.as_ptr(),
+            c(r#"{"events":{"sync":{"direction":"exchange_to_app"}}}"#).as_ptr(),
+        ));
         let settings = json(|b, n, l| exsync_engine_user_settings(e, alice.as_ptr(), b, n, l));
         assert_eq!(settings["events"]["sync"]["direction"], "exchange_to_app");
         assert_eq!(settings["contacts"]["sync"]["direction"], "both");
@@ -254,18 +298,38 @@ fn engine_store_side_calls() {
 
         ok(exsync_engine_report(e, alice.as_ptr(), EXSYNC_KIND_CONTACTS as u32, change.as_ptr(), &mut seq));
         assert!(seq > 0);
-        fails(exsync_engine_report(e, alice.as_ptr(), EXSYNC_KIND_EVENTS as u32, change.as_ptr(), &mut seq), EXSYNC_ERR_SYNC_WRONG_KIND, "contacts");
-        fails(exsync_engine_report(e, alice.as_ptr(), EXSYNC_KIND_ALL as u32, change.as_ptr(), &mut seq), EXSYNC_ERR_INVALID_ARGUMENT, "kind");
+        fails(
+            exsync_engine_report(e, alice.as_ptr(), EXSYNC_KIND_EVENTS as u32, change.as_ptr(), &mut seq),
+            EXSYNC_ERR_SYNC_WRONG_KIND,
+            "contacts",
+        );
+        fails(
+            exsync_engine_report(e, alice.as_ptr(), EXSYNC_KIND_ALL as u32, change.as_ptr(), &mut seq),
+            EXSYNC_ERR_INVALID_ARGUMENT,
+            "kind",
+        );
         let delete = c(r#"{"app_id":"crm-2","op":"delete","changed_at":"2026-01-05T09:00:00Z","version":"7"}"#);
         ok(exsync_engine_report(e, alice.as_ptr(), EXSYNC_KIND_CONTACTS as u32, delete.as_ptr(), &mut seq));
-        fails(exsync_engine_report(e, alice.as_ptr(), 1, c(r#"{"app_id":"","op":"delete"}"#).as_ptr(), &mut seq), EXSYNC_ERR_INVALID_JSON, "app_id");
+        fails(
+            exsync_engine_report(e, alice.as_ptr(), 1, c(r#"{"app_id":"","op":"delete"}"#).as_ptr(), &mut seq),
+            EXSYNC_ERR_INVALID_JSON,
+            "app_id",
+        );
 
         assert_eq!(json(|b, n, l| exsync_engine_pending(e, alice.as_ptr(), 10, b, n, l)), serde_json::json!([]));
         let mut acked = 7;
         ok(exsync_engine_ack(e, alice.as_ptr(), 12345, null(), &mut acked));
         assert_eq!(acked, 0);
-        fails(exsync_engine_sync(e, alice.as_ptr(), EXSYNC_KIND_ALL as u32), EXSYNC_ERR_WRONG_STATE, "exsync_engine_connect");
-        fails(text(|b, n, l| exsync_engine_last_sync_report(e, b, n, l)).unwrap_err().0, EXSYNC_ERR_WRONG_STATE, "no sync");
+        fails(
+            exsync_engine_sync(e, alice.as_ptr(), EXSYNC_KIND_ALL as u32),
+            EXSYNC_ERR_WRONG_STATE,
+            "exsync_engine_connect",
+        );
+        fails(
+            text(|b, n, l| exsync_engine_last_sync_report(e, b, n, l)).unwrap_err().0,
+            EXSYNC_ERR_WRONG_STATE,
+            "no sync",
+        );
 
         let mut removed = 0;
         ok(exsync_engine_remove_user(e, alice.as_ptr(), &mut removed));

@@ -80,7 +80,9 @@ fn version_macros_are_checked() {
 #[test]
 fn header_documents_the_contract() {
     let header = checked_in();
-    for needle in ["UNDEFINED BEHAVIOUR", "_free(NULL) does nothing", "EXSYNC_ERR_BUFFER_TOO_SMALL", "exsync_version(void)"] {
+    for needle in
+        ["UNDEFINED BEHAVIOUR", "_free(NULL) does nothing", "EXSYNC_ERR_BUFFER_TOO_SMALL", "exsync_version(void)"]
+    {
         assert!(header.contains(needle), "the header does not mention {needle}");
     }
     assert!(Path::new(&crate_dir()).join("cbindgen.toml").exists());

@@ -77,7 +77,11 @@ pub unsafe extern "C" fn exsync_engine_free(engine: *mut exsync_engine) {
 /// # Safety
 /// `engine` must be NULL or a live engine handle; `key` NULL or `key_len` readable bytes.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn exsync_engine_connect(engine: *mut exsync_engine, key: *const u8, key_len: usize) -> exsync_result {
+pub unsafe extern "C" fn exsync_engine_connect(
+    engine: *mut exsync_engine,
+    key: *const u8,
+    key_len: usize,
+) -> exsync_result {
     boundary("exsync_engine_connect", || {
         // SAFETY: the caller's contract.
         let (handle, key) = unsafe { (borrow(engine, "engine")?, bytes_arg(key, key_len, "key")?) };
@@ -104,8 +108,9 @@ pub unsafe extern "C" fn exsync_engine_enrol(
 ) -> exsync_result {
     boundary("exsync_engine_enrol", || {
         // SAFETY: the caller's contract.
-        let (handle, user, settings) =
-            unsafe { (borrow(engine, "engine")?, str_arg(user, "user")?, opt_str_arg(settings_json, "settings_json")?) };
+        let (handle, user, settings) = unsafe {
+            (borrow(engine, "engine")?, str_arg(user, "user")?, opt_str_arg(settings_json, "settings_json")?)
+        };
         engine_connection::check_enrolment(handle, user)?;
         handle.state.lock("engine")?.enrol(user, settings)
     })
@@ -208,7 +213,11 @@ pub unsafe extern "C" fn exsync_engine_report(
 /// # Safety
 /// `engine` must be NULL or a live engine handle; `user` NULL or NUL-terminated.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn exsync_engine_sync(engine: *mut exsync_engine, user: *const c_char, kinds_bits: u32) -> exsync_result {
+pub unsafe extern "C" fn exsync_engine_sync(
+    engine: *mut exsync_engine,
+    user: *const c_char,
+    kinds_bits: u32,
+) -> exsync_result {
     boundary("exsync_engine_sync", || {
         // SAFETY: the caller's contract.
         let (handle, user) = unsafe { (borrow(engine, "engine")?, str_arg(user, "user")?) };

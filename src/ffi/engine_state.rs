@@ -193,3 +193,40 @@ pub(crate) fn report_json(r: &SyncReport) -> Value {
         "failures": r.failures.iter().map(|f| json!({"app_id": f.app_id, "error": f.error.to_string()})).collect::<Vec<_>>(),
     })
 }
+
+#[cfg(all(test, feature = "memory-backend"))]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+    use crate::backend::memory::MemoryMailbox;
+
+    static EVENTS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+    unsafe extern "C" fn record(_userdata: *mut c_void, event: *const c_char) {
+        let text = unsafe { std::ffi::CStr::from_ptr(event) }.to_str().unwrap().to_owned();
+        EVENTS.lock().unwrap().push(text);
+    }
+
+    #[test]
+    fn sync_reports_json_and_progress() {
+        let mut state = EngineState::open(":memory:").unwrap();
+        state.enrol("alice@contoso.com", None).unwrap();
+        let change = r#"{"app_id":"crm-1","op":{"upsert":{"kind":"contact","given_name":"Ann"}}}"#;
+        state.report("alice@contoso.com", ObjectKind::Contacts, change).unwrap();
+        state.progress = Progress::new(Some(record), std::ptr::null_mut());
+        let engine = SyncEngine::new(Arc::clone(&state.store), MemoryMailbox::new());
+        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        rt.block_on(state.sync(&engine, "alice@contoso.com", &ObjectKind::ALL)).unwrap();
+        let reports: Value = serde_json::from_str(state.last_reports.as_deref().unwrap()).unwrap();
+        assert_eq!(reports[0]["kind"], "contacts");
+        assert_eq!(reports[0]["created"], 1);
+        assert_eq!(reports[1]["kind"], "events");
+        let events = EVENTS.lock().unwrap().clone();
+        assert_eq!(events.len(), 4, "{events:?}");
+        assert!(events[0].contains("\"sync_started\"") && events[1].contains("\"sync_finished\""), "{events:?}");
+        assert_eq!(state.pending_json("alice@contoso.com", 10).unwrap(), "[]");
+        let err = rt.block_on(state.sync(&engine, "bob@contoso.com", &ObjectKind::ALL)).unwrap_err();
+        assert_eq!(err.code(), super::super::exsync_result::EXSYNC_ERR_NOT_ENROLLED);
+    }
+}

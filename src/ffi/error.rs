@@ -274,9 +274,9 @@ impl FfiError {
 
 fn setup_code(e: &SetupError) -> exsync_result {
     match e {
-        SetupError::StepNotApplicable { .. } | SetupError::StepNotReachable { .. } | SetupError::NoPreviousStep { .. } => {
-            R::EXSYNC_ERR_SETUP_STEP
-        }
+        SetupError::StepNotApplicable { .. }
+        | SetupError::StepNotReachable { .. }
+        | SetupError::NoPreviousStep { .. } => R::EXSYNC_ERR_SETUP_STEP,
         SetupError::ValidationRequired { .. } => R::EXSYNC_ERR_SETUP_VALIDATION_REQUIRED,
         SetupError::StaleValidation => R::EXSYNC_ERR_SETUP_STALE_VALIDATION,
         SetupError::SecretStore { .. } => R::EXSYNC_ERR_SECRET_STORE,
@@ -351,7 +351,11 @@ pub extern "C" fn exsync_last_error_code() -> exsync_result {
 /// `buf` must be NULL or point to `buf_len` writable bytes; `out_len` must be NULL or point to a
 /// writable `size_t`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn exsync_last_error_message(buf: *mut c_char, buf_len: usize, out_len: *mut usize) -> exsync_result {
+pub unsafe extern "C" fn exsync_last_error_message(
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> exsync_result {
     boundary_keep_error(|| {
         let message = LAST_ERROR.with(|e| e.borrow().as_ref().map(|e| e.message.clone()).unwrap_or_default());
         // SAFETY: the caller's contract above.

@@ -56,7 +56,9 @@ pub(crate) fn kinds(bits: u32, param: &'static str) -> Result<Vec<ObjectKind>, F
         1 => Ok(vec![ObjectKind::Contacts]),
         2 => Ok(vec![ObjectKind::Events]),
         3 => Ok(ObjectKind::ALL.to_vec()),
-        other => Err(FfiError::invalid(param, format!("{other} is not EXSYNC_KIND_CONTACTS (1), _EVENTS (2) or _ALL (3)"))),
+        other => {
+            Err(FfiError::invalid(param, format!("{other} is not EXSYNC_KIND_CONTACTS (1), _EVENTS (2) or _ALL (3)")))
+        }
     }
 }
 
@@ -65,14 +67,19 @@ pub(crate) fn one_kind(bits: u32, param: &'static str) -> Result<ObjectKind, Ffi
     match bits {
         1 => Ok(ObjectKind::Contacts),
         2 => Ok(ObjectKind::Events),
-        other => Err(FfiError::invalid(param, format!("{other} is not EXSYNC_KIND_CONTACTS (1) or EXSYNC_KIND_EVENTS (2)"))),
+        other => {
+            Err(FfiError::invalid(param, format!("{other} is not EXSYNC_KIND_CONTACTS (1) or EXSYNC_KIND_EVENTS (2)")))
+        }
     }
 }
 
 /// A sync scope from a kind bit set.
 pub(crate) fn scope(bits: u32, param: &'static str) -> Result<SyncScope, FfiError> {
     if bits > 3 {
-        return Err(FfiError::invalid(param, format!("{bits} has bits other than EXSYNC_KIND_CONTACTS | EXSYNC_KIND_EVENTS")));
+        return Err(FfiError::invalid(
+            param,
+            format!("{bits} has bits other than EXSYNC_KIND_CONTACTS | EXSYNC_KIND_EVENTS"),
+        ));
     }
     Ok(SyncScope { contacts: bits & 1 != 0, events: bits & 2 != 0 })
 }
@@ -83,7 +90,9 @@ pub(crate) fn method(value: u32) -> Result<ConnectionMethod, FfiError> {
         1 => Ok(ConnectionMethod::ServiceAccount(ServiceAccountAuth::Basic)),
         2 => Ok(ConnectionMethod::ServiceAccount(ServiceAccountAuth::Ntlm)),
         3 => Ok(ConnectionMethod::OAuthAppOnly),
-        other => Err(FfiError::invalid("method", format!("{other} is not EXSYNC_METHOD_BASIC (1), _NTLM (2) or _OAUTH (3)"))),
+        other => {
+            Err(FfiError::invalid("method", format!("{other} is not EXSYNC_METHOD_BASIC (1), _NTLM (2) or _OAUTH (3)")))
+        }
     }
 }
 

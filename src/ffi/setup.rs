@@ -181,7 +181,10 @@ pub unsafe extern "C" fn exsync_setup_set_connection_method(setup: *mut exsync_s
 /// # Safety
 /// `setup` must be NULL or a live setup handle; `user_name` NULL or NUL-terminated.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn exsync_setup_set_user_name(setup: *mut exsync_setup, user_name: *const c_char) -> exsync_result {
+pub unsafe extern "C" fn exsync_setup_set_user_name(
+    setup: *mut exsync_setup,
+    user_name: *const c_char,
+) -> exsync_result {
     boundary("exsync_setup_set_user_name", || {
         // SAFETY: the caller's contract.
         let (mut s, name) = unsafe { (state(setup)?, str_arg(user_name, "user_name")?) };
@@ -211,7 +214,10 @@ pub unsafe extern "C" fn exsync_setup_set_password(setup: *mut exsync_setup, pas
 /// # Safety
 /// `setup` must be NULL or a live setup handle; `app_json` NULL or NUL-terminated.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn exsync_setup_set_oauth_app(setup: *mut exsync_setup, app_json: *const c_char) -> exsync_result {
+pub unsafe extern "C" fn exsync_setup_set_oauth_app(
+    setup: *mut exsync_setup,
+    app_json: *const c_char,
+) -> exsync_result {
     boundary("exsync_setup_set_oauth_app", || {
         // SAFETY: the caller's contract.
         let (mut s, text) = unsafe { (state(setup)?, str_arg(app_json, "app_json")?) };
@@ -226,7 +232,10 @@ pub unsafe extern "C" fn exsync_setup_set_oauth_app(setup: *mut exsync_setup, ap
 /// # Safety
 /// `setup` must be NULL or a live setup handle; `domains` NULL or NUL-terminated.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn exsync_setup_set_additional_domains(setup: *mut exsync_setup, domains: *const c_char) -> exsync_result {
+pub unsafe extern "C" fn exsync_setup_set_additional_domains(
+    setup: *mut exsync_setup,
+    domains: *const c_char,
+) -> exsync_result {
     boundary("exsync_setup_set_additional_domains", || {
         // SAFETY: the caller's contract.
         let (mut s, list) = unsafe { (state(setup)?, str_arg(domains, "domains")?) };

@@ -6,11 +6,11 @@ use serde_json::{Value, json};
 
 use super::error::FfiError;
 use super::json;
+use crate::setup::Analyzer;
 use crate::setup::{
     AnalyzerReport, ConnectionMethod, OAuthApp, OAuthCredential, ServiceAccountAuth, SetupConfig, SetupFlow, SetupStep,
     ValidationStatus, ValidationTicket,
 };
-use crate::setup::Analyzer;
 use crate::transport::Secret;
 
 /// The flow and what the handle keeps beside it.

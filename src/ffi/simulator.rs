@@ -120,7 +120,10 @@ pub unsafe extern "C" fn exsync_simulator_ca_certificate(
 /// # Safety
 /// `sim` must be NULL or a live simulator handle; `address` NULL or a NUL-terminated string.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn exsync_simulator_add_mailbox(sim: *mut exsync_simulator, address: *const c_char) -> exsync_result {
+pub unsafe extern "C" fn exsync_simulator_add_mailbox(
+    sim: *mut exsync_simulator,
+    address: *const c_char,
+) -> exsync_result {
     boundary("exsync_simulator_add_mailbox", || {
         // SAFETY: the caller's contract.
         let (sim, address) = unsafe { (borrow(sim, "sim")?, str_arg(address, "address")?) };
@@ -184,7 +187,12 @@ pub unsafe extern "C" fn exsync_simulator_update_item(
     boundary("exsync_simulator_update_item", || {
         // SAFETY: the caller's contract.
         let (sim, mailbox, id, record) = unsafe {
-            (borrow(sim, "sim")?, str_arg(mailbox, "mailbox")?, str_arg(item_id, "item_id")?, str_arg(record_json, "record_json")?)
+            (
+                borrow(sim, "sim")?,
+                str_arg(mailbox, "mailbox")?,
+                str_arg(item_id, "item_id")?,
+                str_arg(record_json, "record_json")?,
+            )
         };
         sim.update_item(mailbox, id, record)
     })
@@ -202,7 +210,8 @@ pub unsafe extern "C" fn exsync_simulator_delete_item(
 ) -> exsync_result {
     boundary("exsync_simulator_delete_item", || {
         // SAFETY: the caller's contract.
-        let (sim, mailbox, id) = unsafe { (borrow(sim, "sim")?, str_arg(mailbox, "mailbox")?, str_arg(item_id, "item_id")?) };
+        let (sim, mailbox, id) =
+            unsafe { (borrow(sim, "sim")?, str_arg(mailbox, "mailbox")?, str_arg(item_id, "item_id")?) };
         sim.delete_item(mailbox, id)
     })
 }

@@ -62,7 +62,10 @@ impl SimHandle {
     pub(crate) fn start(config_json: &str) -> Result<Self, FfiError> {
         let config: SimConfig = json::parse_secret(config_json, "config_json")?;
         if config.domains.is_empty() {
-            return Err(FfiError::Json { param: "config_json", detail: "\"domains\" must name at least one domain".into() });
+            return Err(FfiError::Json {
+                param: "config_json",
+                detail: "\"domains\" must name at least one domain".into(),
+            });
         }
         let mut account = ServiceAccount::new(config.service_account, Secret::new(config.password));
         account = match config.impersonate {
@@ -84,7 +87,10 @@ impl SimHandle {
         Ok(SimHandle { state: Exclusive::new(Running { server: Some(server), last_created: None }), runtime })
     }
 
-    fn with_server<T>(&self, f: impl FnOnce(&SimServer, &mut Option<String>) -> Result<T, FfiError>) -> Result<T, FfiError> {
+    fn with_server<T>(
+        &self,
+        f: impl FnOnce(&SimServer, &mut Option<String>) -> Result<T, FfiError>,
+    ) -> Result<T, FfiError> {
         let mut state = self.state.lock("simulator")?;
         let Running { server, last_created } = &mut *state;
         let server = server.as_ref().ok_or_else(|| FfiError::wrong_state("the simulator has been stopped"))?;
@@ -146,7 +152,10 @@ impl SimHandle {
             let same_kind = s
                 .with_mailbox(mailbox, |m| {
                     m.item(&item_id).map(|item| {
-                        matches!((item, &record), (Item::Contact(_), Record::Contact(_)) | (Item::CalendarItem(_), Record::Event(_)))
+                        matches!(
+                            (item, &record),
+                            (Item::Contact(_), Record::Contact(_)) | (Item::CalendarItem(_), Record::Event(_))
+                        )
                     })
                 })?
                 .map_err(|e| mailbox_error(mailbox, e))?;
