@@ -221,6 +221,18 @@ impl StateStore for Killable {
     fn reset(&self, u: &UserId, k: ObjectKind) -> Result<(), StoreError> {
         self.inner.reset(u, k)
     }
+    fn record_run(&self, u: &UserId, k: ObjectKind, r: &RunRecord) -> Result<SyncStatus, StoreError> {
+        if self.dead.load(Ordering::SeqCst) {
+            return Err(StoreError::Corrupt { what: "process", detail: "killed before recording".into() });
+        }
+        self.inner.record_run(u, k, r)
+    }
+    fn status(&self, u: &UserId, k: ObjectKind) -> Result<Option<SyncStatus>, StoreError> {
+        self.inner.status(u, k)
+    }
+    fn statuses(&self) -> Result<Vec<SyncStatus>, StoreError> {
+        self.inner.statuses()
+    }
 }
 
 struct TempDb(PathBuf);

@@ -92,7 +92,7 @@ impl Process {
 }
 
 fn gone(u: &UserId) -> BackendError {
-    BackendError::Transient { user: u.clone(), operation: "any", detail: "the process is dead".into() }
+    BackendError::Transient { user: u.clone(), operation: "any", detail: "the process is dead".into(), code: None }
 }
 
 fn died(u: &UserId) -> BackendError {
@@ -200,6 +200,14 @@ impl StateStore for MortalStore {
         cursor(u: &UserId, k: ObjectKind) -> Result<Option<Cursor>, StoreError>;
         mappings(u: &UserId, k: ObjectKind) -> Result<Vec<Mapping>, StoreError>;
         reset(u: &UserId, k: ObjectKind) -> Result<(), StoreError>;
+        status(u: &UserId, k: ObjectKind) -> Result<Option<SyncStatus>, StoreError>;
+        statuses() -> Result<Vec<SyncStatus>, StoreError>;
+    }
+    fn record_run(&self, u: &UserId, k: ObjectKind, r: &RunRecord) -> Result<SyncStatus, StoreError> {
+        if self.process.is_dead() {
+            return Err(StoreError::Corrupt { what: "process", detail: "dead before recording".into() });
+        }
+        self.inner.record_run(u, k, r)
     }
     fn commit(&self, u: &UserId, k: ObjectKind, c: &Commit) -> Result<(), StoreError> {
         if self.process.is_dead() {

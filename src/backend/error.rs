@@ -55,6 +55,9 @@ pub enum BackendError {
         operation: &'static str,
         /// The server's reason.
         reason: String,
+        /// The server's error code, when it sent one (EWS: the `ResponseCode`, e.g.
+        /// `ErrorInvalidPropertyValue`).
+        code: Option<String>,
     },
     /// A passing failure (throttled, server busy, connection refused before sending): nothing was
     /// applied; the next sync retries.
@@ -66,6 +69,9 @@ pub enum BackendError {
         operation: &'static str,
         /// What happened.
         detail: String,
+        /// The server's error code, when it sent one (EWS: the `ResponseCode`, e.g.
+        /// `ErrorServerBusy`).
+        code: Option<String>,
     },
     /// The service account may not act on the mailbox (impersonation denied, mailbox gone).
     #[error("access to the mailbox of {user} was denied ({detail}); check the service account's impersonation rights")]
@@ -74,6 +80,9 @@ pub enum BackendError {
         user: UserId,
         /// What the server said.
         detail: String,
+        /// The server's error code, when it sent one (EWS: the `ResponseCode`, e.g.
+        /// `ErrorImpersonateUserDenied`).
+        code: Option<String>,
     },
     /// The backend cannot do this (e.g. restore a cancelled occurrence).
     #[error("not supported by this mailbox backend: {what}")]
@@ -88,5 +97,15 @@ impl BackendError {
     /// failures).
     pub fn is_retryable(&self) -> bool {
         matches!(self, BackendError::Transient { .. } | BackendError::Ambiguous { .. })
+    }
+
+    /// The error code the server sent, when there was one (EWS: the `ResponseCode` string).
+    pub fn server_code(&self) -> Option<&str> {
+        match self {
+            BackendError::Rejected { code, .. }
+            | BackendError::Transient { code, .. }
+            | BackendError::Denied { code, .. } => code.as_deref(),
+            _ => None,
+        }
     }
 }

@@ -2,8 +2,11 @@
 //! of the engine and of applications built on it. It keeps items per user and folder with change
 //! keys and a change log (so cursors work as Exchange's sync states do), lets a test play the
 //! user editing in Outlook ([`MemoryMailbox::insert`], [`MemoryMailbox::modify`], …), and injects
-//! faults ([`MemoryMailbox::inject`]): passing failures, lost answers before or after the change
-//! was applied, refused content, and forgotten cursors.
+//! faults ([`MemoryMailbox::inject`], or for one mailbox [`MemoryMailbox::inject_for`]): passing
+//! failures, lost answers before or after the change was applied, refused content, Exchange
+//! error codes, and forgotten cursors. For tests of many users at once it can make every call
+//! take a while ([`MemoryMailbox::set_latency`]) and reports the most calls in flight at once,
+//! overall, per mailbox and per folder ([`MemoryMailbox::peak_in_flight`], …).
 //!
 //! ```
 //! use exsync::backend::memory::{Fault, MemoryMailbox, Operation};
@@ -77,6 +80,12 @@ pub enum Fault {
     AppliedThenLost,
     /// Every item of the call is refused ([`BackendError::Rejected`]).
     Rejected,
+    /// Nothing is applied; the call fails as Exchange's `ErrorServerBusy` would after the
+    /// transport gave up retrying: [`BackendError::Transient`] with that code.
+    ServerBusy,
+    /// Nothing is applied; the call fails as Exchange's `ErrorImpersonateUserDenied`:
+    /// [`BackendError::Denied`] with that code.
+    ImpersonationDenied,
 }
 
 #[derive(Debug, Clone)]
@@ -101,7 +110,11 @@ struct Folder {
 #[derive(Debug)]
 struct Inner {
     folders: BTreeMap<(UserId, FolderKey), Folder>,
-    faults: VecDeque<(Operation, Fault)>,
+    /// Faults in order, each for one user or (`None`) for anyone.
+    faults: VecDeque<(Option<UserId>, Operation, Fault)>,
+    /// How long each call takes.
+    latency: std::time::Duration,
+    load: Load,
     /// The change log position, shared by all folders.
     position: u64,
     /// Cursors of an older epoch are refused as invalid.
@@ -141,6 +154,8 @@ impl MemoryMailbox {
             inner: Mutex::new(Inner {
                 folders: BTreeMap::new(),
                 faults: VecDeque::new(),
+                latency: std::time::Duration::ZERO,
+                load: Load::default(),
                 position: 0,
                 epoch: 1,
                 next_id: 1,
@@ -157,7 +172,48 @@ impl MemoryMailbox {
 
     /// Makes the next call of `op` fail with `fault` (faults queue up in order).
     pub fn inject(&self, op: Operation, fault: Fault) {
-        self.lock().faults.push_back((op, fault));
+        self.lock().faults.push_back((None, op, fault));
+    }
+
+    /// Makes the next call of `op` for `user`'s mailbox fail with `fault`.
+    pub fn inject_for(&self, user: &UserId, op: Operation, fault: Fault) {
+        self.lock().faults.push_back((Some(user.clone()), op, fault));
+    }
+
+    /// Makes every call take `latency` (a tokio timer, so the runtime needs its time driver),
+    /// letting concurrent syncs overlap as they do against a real server.
+    pub fn set_latency(&self, latency: std::time::Duration) {
+        self.lock().latency = latency;
+    }
+
+    /// The most calls that were in flight at once, all mailboxes together.
+    pub fn peak_in_flight(&self) -> usize {
+        self.lock().load.peak
+    }
+
+    /// The most calls that were in flight at once for any one mailbox.
+    pub fn peak_in_flight_per_mailbox(&self) -> usize {
+        self.lock().load.peak_mailbox
+    }
+
+    /// The most calls that were in flight at once for any one folder (a mailbox's contacts or
+    /// its calendar).
+    pub fn peak_in_flight_per_folder(&self) -> usize {
+        self.lock().load.peak_folder
+    }
+
+    /// Starts counting a call as in flight, and waits out the latency.
+    async fn begin(&self, user: &UserId, scope: &FolderScope) -> InFlight<'_> {
+        let (call, latency) = {
+            let mut inner = self.lock();
+            let folder = (user.as_str().to_lowercase(), key(scope));
+            inner.load.enter(&folder);
+            (InFlight { mailbox: self, folder }, inner.latency)
+        };
+        if !latency.is_zero() {
+            tokio::time::sleep(latency).await;
+        }
+        call
     }
 
     /// Drops the faults not consumed yet.
@@ -219,12 +275,67 @@ impl MemoryMailbox {
             .unwrap_or_default()
     }
 
-    /// Takes the fault queued for `op`, if any, and counts the call.
-    fn fault(&self, op: Operation) -> Option<Fault> {
+    /// Takes the fault queued for `op` on `user`'s mailbox, if any, and counts the call.
+    fn fault(&self, user: &UserId, op: Operation) -> Option<Fault> {
         let mut inner = self.lock();
         inner.calls.push(op);
-        let i = inner.faults.iter().position(|(o, _)| *o == op)?;
-        inner.faults.remove(i).map(|(_, f)| f)
+        let i = inner.faults.iter().position(|(u, o, _)| *o == op && u.as_ref().is_none_or(|u| u == user))?;
+        inner.faults.remove(i).map(|(_, _, f)| f)
+    }
+}
+
+/// A folder by lower-cased mailbox address.
+type LoadKey = (String, FolderKey);
+
+/// Calls in flight, and the most there were.
+#[derive(Debug, Default)]
+struct Load {
+    now: usize,
+    peak: usize,
+    per_mailbox: BTreeMap<String, usize>,
+    peak_mailbox: usize,
+    per_folder: BTreeMap<LoadKey, usize>,
+    peak_folder: usize,
+}
+
+impl Load {
+    fn enter(&mut self, folder: &LoadKey) {
+        self.now += 1;
+        self.peak = self.peak.max(self.now);
+        let m = self.per_mailbox.entry(folder.0.clone()).or_default();
+        *m += 1;
+        self.peak_mailbox = self.peak_mailbox.max(*m);
+        let f = self.per_folder.entry(folder.clone()).or_default();
+        *f += 1;
+        self.peak_folder = self.peak_folder.max(*f);
+    }
+
+    fn leave(&mut self, folder: &LoadKey) {
+        self.now = self.now.saturating_sub(1);
+        if let Some(m) = self.per_mailbox.get_mut(&folder.0) {
+            *m -= 1;
+            if *m == 0 {
+                self.per_mailbox.remove(&folder.0);
+            }
+        }
+        if let Some(f) = self.per_folder.get_mut(folder) {
+            *f -= 1;
+            if *f == 0 {
+                self.per_folder.remove(folder);
+            }
+        }
+    }
+}
+
+/// A call in flight; it leaves when dropped (also when the caller gives up waiting).
+struct InFlight<'a> {
+    mailbox: &'a MemoryMailbox,
+    folder: LoadKey,
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.mailbox.lock().load.leave(&self.folder);
     }
 }
 
@@ -240,11 +351,26 @@ fn remote_item(id: &str, s: &Stored) -> RemoteItem {
 fn fail(user: &UserId, op: Operation, fault: Fault) -> BackendError {
     let operation = op.name();
     match fault {
-        Fault::Transient => BackendError::Transient { user: user.clone(), operation, detail: "injected".into() },
+        Fault::Transient => {
+            BackendError::Transient { user: user.clone(), operation, detail: "injected".into(), code: None }
+        }
+        Fault::ServerBusy => BackendError::Transient {
+            user: user.clone(),
+            operation,
+            detail: "the server is busy (injected)".into(),
+            code: Some("ErrorServerBusy".into()),
+        },
+        Fault::ImpersonationDenied => BackendError::Denied {
+            user: user.clone(),
+            detail: "the account does not have permission to impersonate the requested user (injected)".into(),
+            code: Some("ErrorImpersonateUserDenied".into()),
+        },
         Fault::LostBeforeApplied | Fault::AppliedThenLost => {
             BackendError::Ambiguous { user: user.clone(), operation, detail: "injected".into() }
         }
-        Fault::Rejected => BackendError::Rejected { user: user.clone(), operation, reason: "injected".into() },
+        Fault::Rejected => {
+            BackendError::Rejected { user: user.clone(), operation, reason: "injected".into(), code: None }
+        }
     }
 }
 
@@ -359,7 +485,8 @@ impl MailboxBackend for MemoryMailbox {
         max: usize,
     ) -> Result<ChangePage, BackendError> {
         let op = Operation::ListChanges;
-        if let Some(f) = self.fault(op) {
+        let _call = self.begin(user, scope).await;
+        if let Some(f) = self.fault(user, op) {
             return Err(fail(user, op, f));
         }
         self.lock().list(user, scope, cursor, max)
@@ -372,7 +499,8 @@ impl MailboxBackend for MemoryMailbox {
         ids: &[String],
     ) -> Result<Vec<ItemResult<RemoteItem>>, BackendError> {
         let op = Operation::Read;
-        if let Some(f) = self.fault(op) {
+        let _call = self.begin(user, scope).await;
+        if let Some(f) = self.fault(user, op) {
             return Err(fail(user, op, f));
         }
         let mut inner = self.lock();
@@ -395,10 +523,13 @@ impl MailboxBackend for MemoryMailbox {
         items: &[NewItem],
     ) -> Result<Vec<ItemResult<RemoteId>>, BackendError> {
         let op = Operation::Create;
-        let fault = self.fault(op);
+        let _call = self.begin(user, scope).await;
+        let fault = self.fault(user, op);
         match fault {
-            Some(Fault::Transient | Fault::LostBeforeApplied) => {
-                return Err(fail(user, op, fault.unwrap_or(Fault::Transient)));
+            Some(
+                f @ (Fault::Transient | Fault::LostBeforeApplied | Fault::ServerBusy | Fault::ImpersonationDenied),
+            ) => {
+                return Err(fail(user, op, f));
             }
             Some(Fault::Rejected) => return Ok(items.iter().map(|_| Err(fail(user, op, Fault::Rejected))).collect()),
             Some(Fault::AppliedThenLost) | None => {}
@@ -408,9 +539,12 @@ impl MailboxBackend for MemoryMailbox {
             .iter()
             .map(|n| match n.record.validate() {
                 Ok(()) => Ok(inner.create(user, scope, n.record.clone(), Some(n.tag.clone()))),
-                Err(e) => {
-                    Err(BackendError::Rejected { user: user.clone(), operation: op.name(), reason: e.to_string() })
-                }
+                Err(e) => Err(BackendError::Rejected {
+                    user: user.clone(),
+                    operation: op.name(),
+                    reason: e.to_string(),
+                    code: None,
+                }),
             })
             .collect();
         match fault {
@@ -426,10 +560,13 @@ impl MailboxBackend for MemoryMailbox {
         changes: &[ItemChange],
     ) -> Result<Vec<ItemResult<RemoteId>>, BackendError> {
         let op = Operation::Update;
-        let fault = self.fault(op);
+        let _call = self.begin(user, scope).await;
+        let fault = self.fault(user, op);
         match fault {
-            Some(Fault::Transient | Fault::LostBeforeApplied) => {
-                return Err(fail(user, op, fault.unwrap_or(Fault::Transient)));
+            Some(
+                f @ (Fault::Transient | Fault::LostBeforeApplied | Fault::ServerBusy | Fault::ImpersonationDenied),
+            ) => {
+                return Err(fail(user, op, f));
             }
             Some(Fault::Rejected) => return Ok(changes.iter().map(|_| Err(fail(user, op, Fault::Rejected))).collect()),
             Some(Fault::AppliedThenLost) | None => {}
@@ -450,6 +587,7 @@ impl MailboxBackend for MemoryMailbox {
                         user: user.clone(),
                         operation: op.name(),
                         reason: e.to_string(),
+                        code: None,
                     });
                 }
                 inner
@@ -470,10 +608,13 @@ impl MailboxBackend for MemoryMailbox {
         ids: &[RemoteId],
     ) -> Result<Vec<ItemResult<()>>, BackendError> {
         let op = Operation::Delete;
-        let fault = self.fault(op);
+        let _call = self.begin(user, scope).await;
+        let fault = self.fault(user, op);
         match fault {
-            Some(Fault::Transient | Fault::LostBeforeApplied) => {
-                return Err(fail(user, op, fault.unwrap_or(Fault::Transient)));
+            Some(
+                f @ (Fault::Transient | Fault::LostBeforeApplied | Fault::ServerBusy | Fault::ImpersonationDenied),
+            ) => {
+                return Err(fail(user, op, f));
             }
             Some(Fault::Rejected) => return Ok(ids.iter().map(|_| Err(fail(user, op, Fault::Rejected))).collect()),
             Some(Fault::AppliedThenLost) | None => {}
@@ -502,7 +643,8 @@ impl MailboxBackend for MemoryMailbox {
         tag: &AppId,
     ) -> Result<Vec<RemoteItem>, BackendError> {
         let op = Operation::FindByTag;
-        if let Some(f) = self.fault(op) {
+        let _call = self.begin(user, scope).await;
+        if let Some(f) = self.fault(user, op) {
             return Err(fail(user, op, f));
         }
         let mut inner = self.lock();

@@ -6,6 +6,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use super::{AckOutcome, AppChange, Commit, Delivery, InboxEntry, Mapping, OutboxEntry, StateStore, StoreError};
 use crate::backend::Cursor;
+use crate::sync::status::{RunRecord, SyncStatus};
 use crate::sync::{AppId, ObjectKind, UserId, UserSettings};
 
 #[derive(Debug, Default)]
@@ -16,6 +17,7 @@ struct State {
     maps: BTreeMap<(UserId, ObjectKind), BTreeMap<AppId, Mapping>>,
     outbox: BTreeMap<u64, (UserId, ObjectKind, AppChange)>,
     inbox: BTreeMap<u64, InboxEntry>,
+    statuses: BTreeMap<(UserId, ObjectKind), SyncStatus>,
     /// The last outbox and inbox positions (separate sequences, as in SQLite).
     outbox_seq: u64,
     inbox_seq: u64,
@@ -74,6 +76,7 @@ impl StateStore for MemoryStore {
         s.maps.retain(|(u, _), _| u != user);
         s.outbox.retain(|_, (u, _, _)| u != user);
         s.inbox.retain(|_, e| e.user != *user);
+        s.statuses.retain(|(u, _), _| u != user);
         Ok(was)
     }
 
@@ -167,5 +170,21 @@ impl StateStore for MemoryStore {
         s.maps.remove(&(user.clone(), kind));
         s.cursors.remove(&(user.clone(), kind));
         Ok(())
+    }
+
+    fn record_run(&self, user: &UserId, kind: ObjectKind, run: &RunRecord) -> Result<SyncStatus, StoreError> {
+        let mut s = self.lock();
+        s.enrolled(user)?;
+        let status = s.statuses.entry((user.clone(), kind)).or_insert_with(|| SyncStatus::never(user.clone(), kind));
+        status.apply(run);
+        Ok(status.clone())
+    }
+
+    fn status(&self, user: &UserId, kind: ObjectKind) -> Result<Option<SyncStatus>, StoreError> {
+        Ok(self.lock().statuses.get(&(user.clone(), kind)).cloned())
+    }
+
+    fn statuses(&self) -> Result<Vec<SyncStatus>, StoreError> {
+        Ok(self.lock().statuses.values().cloned().collect())
     }
 }

@@ -1,6 +1,6 @@
 //! Durable sync state behind the [`StateStore`] trait: enrolled users and their settings, the setup
 //! configuration, per (user, object kind) sync cursors, the id map, the application's outbox and
-//! inbox. [`SqliteStore`] (feature `sqlite`, on by default) keeps it in one SQLite file with a
+//! inbox, and the sync status of each user and kind. [`SqliteStore`] (feature `sqlite`, on by default) keeps it in one SQLite file with a
 //! versioned schema; [`MemoryStore`] keeps it in memory, for tests.
 //!
 //! Every method is one transaction; [`StateStore::commit`] records a whole sync round at once, so
@@ -44,6 +44,7 @@ pub use queue::{AckOutcome, AppChange, AppOp, Delivery, InboxEntry, OutboxEntry}
 pub use sqlite::SqliteStore;
 
 use crate::backend::Cursor;
+use crate::sync::status::{RunRecord, SyncStatus};
 use crate::sync::{ObjectKind, UserId, UserSettings};
 
 /// Where the engine keeps its state. Implementations must make each method atomic and durable
@@ -94,6 +95,16 @@ pub trait StateStore: Send + Sync {
     /// Forgets the id map and the cursor of a user and kind (the queues stay), so the next sync
     /// rebuilds the map by matching.
     fn reset(&self, user: &UserId, kind: ObjectKind) -> Result<(), StoreError>;
+
+    /// Folds a finished run into the stored status of an enrolled user and kind (see
+    /// [`SyncStatus::apply`]), atomically; the new status.
+    fn record_run(&self, user: &UserId, kind: ObjectKind, run: &RunRecord) -> Result<SyncStatus, StoreError>;
+
+    /// The stored status of a user and kind; `None` when no run was recorded.
+    fn status(&self, user: &UserId, kind: ObjectKind) -> Result<Option<SyncStatus>, StoreError>;
+
+    /// Every stored status, by user address then kind.
+    fn statuses(&self) -> Result<Vec<SyncStatus>, StoreError>;
 }
 
 impl<T: StateStore + ?Sized> StateStore for std::sync::Arc<T> {
@@ -138,5 +149,14 @@ impl<T: StateStore + ?Sized> StateStore for std::sync::Arc<T> {
     }
     fn reset(&self, user: &UserId, kind: ObjectKind) -> Result<(), StoreError> {
         (**self).reset(user, kind)
+    }
+    fn record_run(&self, user: &UserId, kind: ObjectKind, run: &RunRecord) -> Result<SyncStatus, StoreError> {
+        (**self).record_run(user, kind, run)
+    }
+    fn status(&self, user: &UserId, kind: ObjectKind) -> Result<Option<SyncStatus>, StoreError> {
+        (**self).status(user, kind)
+    }
+    fn statuses(&self) -> Result<Vec<SyncStatus>, StoreError> {
+        (**self).statuses()
     }
 }

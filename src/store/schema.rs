@@ -51,6 +51,23 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX inbox_by_user ON inbox (user, seq);
     "#,
+    // 2: the sync status of each user and kind. Counts are JSON objects (`RunCounts`).
+    r#"
+    CREATE TABLE sync_status (
+        user TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        last_attempt TEXT,
+        last_success TEXT,
+        last_run TEXT,
+        totals TEXT NOT NULL,
+        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+        error_kind TEXT,
+        error_code TEXT,
+        error_message TEXT,
+        error_at TEXT,
+        PRIMARY KEY (user, kind)
+    );
+    "#,
 ];
 
 /// The schema version this build writes.

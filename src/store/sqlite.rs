@@ -5,6 +5,7 @@
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -12,6 +13,7 @@ use serde::de::DeserializeOwned;
 use super::schema::{CURRENT_VERSION, MIGRATIONS};
 use super::{AckOutcome, AppChange, Commit, Delivery, InboxEntry, Mapping, OutboxEntry, StateStore, StoreError};
 use crate::backend::{Cursor, RemoteId};
+use crate::sync::status::{FailureKind, RunError, RunRecord, SyncStatus};
 use crate::sync::{AppId, ObjectKind, UserId, UserSettings};
 
 /// The state in a SQLite database.
@@ -106,6 +108,43 @@ impl SqliteStore {
         Ok(out)
     }
 
+    /// The status rows matching `filter` (an SQL condition over `user` and `kind`, with `args`).
+    fn read_statuses(
+        &self,
+        conn: &Connection,
+        filter: &str,
+        args: &[&dyn rusqlite::ToSql],
+    ) -> Result<Vec<SyncStatus>, StoreError> {
+        let e = || self.err("read the sync status");
+        let sql = format!(
+            "SELECT user, kind, last_attempt, last_success, last_run, totals, consecutive_failures, \
+             error_kind, error_code, error_message, error_at FROM sync_status WHERE {filter} ORDER BY user, kind"
+        );
+        let mut stmt = conn.prepare(&sql).map_err(e())?;
+        let rows = stmt
+            .query_map(args, |r| {
+                Ok(StatusRow {
+                    user: r.get(0)?,
+                    kind: r.get(1)?,
+                    last_attempt: r.get(2)?,
+                    last_success: r.get(3)?,
+                    last_run: r.get(4)?,
+                    totals: r.get(5)?,
+                    consecutive_failures: r.get(6)?,
+                    error_kind: r.get(7)?,
+                    error_code: r.get(8)?,
+                    error_message: r.get(9)?,
+                    error_at: r.get(10)?,
+                })
+            })
+            .map_err(e())?;
+        let mut out = Vec::new();
+        for row in rows {
+            out.push(row.map_err(e())?.into_status()?);
+        }
+        Ok(out)
+    }
+
     fn enrolled(&self, tx: &Transaction<'_>, user: &UserId) -> Result<(), StoreError> {
         let found: Option<i64> = tx
             .query_row("SELECT 1 FROM users WHERE user = ?1", [user.as_str()], |r| r.get(0))
@@ -113,6 +152,64 @@ impl SqliteStore {
             .map_err(self.err("read users"))?;
         found.map(|_| ()).ok_or_else(|| StoreError::NotEnrolled { user: user.clone() })
     }
+}
+
+/// A `sync_status` row as read.
+struct StatusRow {
+    user: String,
+    kind: String,
+    last_attempt: Option<String>,
+    last_success: Option<String>,
+    last_run: Option<String>,
+    totals: String,
+    consecutive_failures: i64,
+    error_kind: Option<String>,
+    error_code: Option<String>,
+    error_message: Option<String>,
+    error_at: Option<String>,
+}
+
+const STATUS: &str = "sync status";
+
+fn time(text: Option<String>) -> Result<Option<DateTime<Utc>>, StoreError> {
+    text.map(|t| {
+        DateTime::parse_from_rfc3339(&t)
+            .map(|d| d.with_timezone(&Utc))
+            .map_err(|e| StoreError::Corrupt { what: STATUS, detail: format!("time {t:?}: {e}") })
+    })
+    .transpose()
+}
+
+impl StatusRow {
+    fn into_status(self) -> Result<SyncStatus, StoreError> {
+        let kind = ObjectKind::parse(&self.kind)
+            .ok_or_else(|| StoreError::Corrupt { what: STATUS, detail: format!("unknown kind {:?}", self.kind) })?;
+        let last_error = match (self.error_kind, self.error_message, time(self.error_at)?) {
+            (Some(k), Some(message), Some(at)) => Some(RunError {
+                kind: FailureKind::parse(&k)
+                    .ok_or_else(|| StoreError::Corrupt { what: STATUS, detail: format!("unknown error kind {k:?}") })?,
+                code: self.error_code,
+                message,
+                at,
+            }),
+            (None, None, None) => None,
+            _ => return Err(StoreError::Corrupt { what: STATUS, detail: "incomplete last error".into() }),
+        };
+        Ok(SyncStatus {
+            user: UserId(self.user),
+            kind,
+            last_attempt: time(self.last_attempt)?,
+            last_success: time(self.last_success)?,
+            last_run: self.last_run.map(|t| from_json(STATUS, &t)).transpose()?,
+            totals: from_json(STATUS, &self.totals)?,
+            last_error,
+            consecutive_failures: u32::try_from(self.consecutive_failures.max(0)).unwrap_or(u32::MAX),
+        })
+    }
+}
+
+fn rfc3339(t: Option<DateTime<Utc>>) -> Option<String> {
+    t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
 }
 
 impl StateStore for SqliteStore {
@@ -164,7 +261,7 @@ impl StateStore for SqliteStore {
         self.write("remove user", |tx| {
             let n =
                 tx.execute("DELETE FROM users WHERE user = ?1", [user.as_str()]).map_err(self.err("remove user"))?;
-            for table in ["sync_state", "id_map", "outbox", "inbox"] {
+            for table in ["sync_state", "id_map", "outbox", "inbox", "sync_status"] {
                 tx.execute(&format!("DELETE FROM {table} WHERE user = ?1"), [user.as_str()])
                     .map_err(self.err("remove user"))?;
             }
@@ -360,5 +457,48 @@ impl StateStore for SqliteStore {
                 .map_err(e())?;
             Ok(())
         })
+    }
+
+    fn record_run(&self, user: &UserId, kind: ObjectKind, run: &RunRecord) -> Result<SyncStatus, StoreError> {
+        self.write("record a sync run", |tx| {
+            self.enrolled(tx, user)?;
+            let (u, k) = (user.as_str(), kind.as_str());
+            let mut status = self
+                .read_statuses(tx, "user = ?1 AND kind = ?2", &[&u, &k])?
+                .pop()
+                .unwrap_or_else(|| SyncStatus::never(user.clone(), kind));
+            status.apply(run);
+            let e = status.last_error.as_ref();
+            tx.execute(
+                "INSERT OR REPLACE INTO sync_status (user, kind, last_attempt, last_success, last_run, totals, \
+                 consecutive_failures, error_kind, error_code, error_message, error_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                params![
+                    u,
+                    k,
+                    rfc3339(status.last_attempt),
+                    rfc3339(status.last_success),
+                    status.last_run.as_ref().map(json),
+                    json(&status.totals),
+                    i64::from(status.consecutive_failures),
+                    e.map(|e| e.kind.as_str()),
+                    e.and_then(|e| e.code.as_deref()),
+                    e.map(|e| e.message.as_str()),
+                    rfc3339(e.map(|e| e.at)),
+                ],
+            )
+            .map_err(self.err("record a sync run"))?;
+            Ok(status)
+        })
+    }
+
+    fn status(&self, user: &UserId, kind: ObjectKind) -> Result<Option<SyncStatus>, StoreError> {
+        let conn = self.lock();
+        Ok(self.read_statuses(&conn, "user = ?1 AND kind = ?2", &[&user.as_str(), &kind.as_str()])?.pop())
+    }
+
+    fn statuses(&self) -> Result<Vec<SyncStatus>, StoreError> {
+        let conn = self.lock();
+        self.read_statuses(&conn, "1 = 1", &[])
     }
 }

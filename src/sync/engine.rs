@@ -24,21 +24,25 @@
 //! # }
 //! ```
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
 use super::conflict::ConflictResolver;
 use super::executor::{Executor, Failure};
+use super::limits::{SyncGates, SyncLimits};
 use super::plan::{ConflictOutcome, Plan, PlanError, PlanInput, PlanMode, Skip};
 use super::planner;
-use super::record::{ObjectKind, UserId};
+use super::progress::{FolderOutcome, FolderProgress, ProgressSink, SyncProgress};
+use super::record::{AppId, ObjectKind, UserId};
 use super::settings::UserSettings;
+use super::status::{RunError, RunOutcome, RunRecord, SyncStatus, count_deliveries};
 use crate::backend::{BackendError, Cursor, FolderScope, MAX_BATCH, MailboxBackend, RemoteChange};
 use crate::store::{AckOutcome, AppChange, AppOp, InboxEntry, StateStore, StoreError};
 
-/// What a sync run can fail with. Nothing is committed when it fails.
+/// What a sync run can fail with. Nothing is committed when it fails, except with
+/// [`SyncError::StatusNotRecorded`].
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
     /// The state store failed.
@@ -63,6 +67,26 @@ pub enum SyncError {
     NotEnrolled {
         /// Who.
         user: UserId,
+    },
+    /// The run committed (its changes are safe and the report says what it did), but its status
+    /// could not be recorded.
+    #[error("the {} sync of {} committed, but its status could not be recorded: {source}", report.kind, report.user)]
+    StatusNotRecorded {
+        /// What the run did.
+        report: Box<SyncReport>,
+        /// The store's error.
+        #[source]
+        source: StoreError,
+    },
+    /// The run stopped on an internal fault (a panic, caught by a [`Fleet`](super::Fleet) run).
+    #[error("{message}")]
+    Internal {
+        /// Whose sync.
+        user: UserId,
+        /// Which kind.
+        kind: ObjectKind,
+        /// What happened.
+        message: String,
     },
     /// A change reported under the wrong kind.
     #[error("a {got} record was reported as {expected} for {user}; report it under its own kind")]
@@ -93,8 +117,14 @@ pub struct SyncReport {
     pub updated: usize,
     /// Items deleted in Exchange.
     pub deleted: usize,
-    /// Changes queued for the application.
+    /// Changes queued for the application (`app_created + app_updated + app_deleted`).
     pub delivered: usize,
+    /// Of those, records new to the application.
+    pub app_created: usize,
+    /// Of those, changes of records the application had.
+    pub app_updated: usize,
+    /// Of those, deletions.
+    pub app_deleted: usize,
     /// Records linked by matching.
     pub matched: usize,
     /// Creates whose answer was lost, found again by their tag.
@@ -115,6 +145,9 @@ impl SyncReport {
         self.updated += next.updated;
         self.deleted += next.deleted;
         self.delivered += next.delivered;
+        self.app_created += next.app_created;
+        self.app_updated += next.app_updated;
+        self.app_deleted += next.app_deleted;
         self.matched += next.matched;
         self.recovered += next.recovered;
         self.conflicts.extend(next.conflicts);
@@ -131,11 +164,13 @@ pub struct SyncEngine<S, B> {
     clock: Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>,
     page_size: usize,
     batch_size: usize,
+    progress: Option<ProgressSink>,
+    gates: Arc<SyncGates>,
 }
 
 impl<S: StateStore, B: MailboxBackend> SyncEngine<S, B> {
-    /// An engine with the system clock, no conflict resolver, pages of 256 changes and batches of
-    /// [`MAX_BATCH`] items.
+    /// An engine with the system clock, no conflict resolver, pages of 256 changes, batches of
+    /// [`MAX_BATCH`] items, the default [`SyncLimits`] and no progress callback.
     pub fn new(store: S, backend: B) -> Self {
         SyncEngine {
             store,
@@ -144,6 +179,8 @@ impl<S: StateStore, B: MailboxBackend> SyncEngine<S, B> {
             clock: Arc::new(|| DateTime::<Utc>::from(std::time::SystemTime::now())),
             page_size: 256,
             batch_size: MAX_BATCH,
+            progress: None,
+            gates: SyncGates::new(SyncLimits::default()),
         }
     }
 
@@ -165,6 +202,62 @@ impl<S: StateStore, B: MailboxBackend> SyncEngine<S, B> {
         self.page_size = page_size.max(1);
         self.batch_size = batch_size.clamp(1, MAX_BATCH);
         self
+    }
+
+    /// Sets how many sync runs go at once (see [`SyncLimits`]). Set it before syncing.
+    pub fn with_limits(mut self, limits: SyncLimits) -> Self {
+        self.gates = SyncGates::new(limits);
+        self
+    }
+
+    /// Sets the callback that receives [`SyncProgress`] events (a progress bar, a channel).
+    pub fn with_progress(mut self, progress: impl Fn(&SyncProgress) + Send + Sync + 'static) -> Self {
+        self.progress = Some(Arc::new(progress));
+        self
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> SyncLimits {
+        self.gates.limits()
+    }
+
+    /// Sends a progress event to the callback, if one is set.
+    pub(crate) fn emit(&self, event: impl FnOnce() -> SyncProgress) {
+        if let Some(sink) = &self.progress {
+            super::progress::deliver(sink, &event());
+        }
+    }
+
+    /// The clock's time.
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
+    /// The sync status of an enrolled user, one per object kind (kinds never synced show no
+    /// attempt).
+    pub fn status(&self, user: &UserId) -> Result<Vec<SyncStatus>, SyncError> {
+        if self.store.user_settings(user)?.is_none() {
+            return Err(SyncError::NotEnrolled { user: user.clone() });
+        }
+        let mut out = Vec::new();
+        for kind in ObjectKind::ALL {
+            out.push(self.store.status(user, kind)?.unwrap_or_else(|| SyncStatus::never(user.clone(), kind)));
+        }
+        Ok(out)
+    }
+
+    /// The sync status of every enrolled user, by address then object kind.
+    pub fn statuses(&self) -> Result<Vec<SyncStatus>, SyncError> {
+        let mut stored: BTreeMap<(UserId, ObjectKind), SyncStatus> =
+            self.store.statuses()?.into_iter().map(|s| ((s.user.clone(), s.kind), s)).collect();
+        let mut out = Vec::new();
+        for user in self.store.users()? {
+            for kind in ObjectKind::ALL {
+                let key = (user.clone(), kind);
+                out.push(stored.remove(&key).unwrap_or_else(|| SyncStatus::never(user.clone(), kind)));
+            }
+        }
+        Ok(out)
     }
 
     /// The state store.
@@ -210,13 +303,13 @@ impl<S: StateStore, B: MailboxBackend> SyncEngine<S, B> {
     /// change keys) and moves the cursor past them, so that Exchange reports a later deletion of
     /// an item exsync created.
     pub async fn sync(&self, user: &UserId, kind: ObjectKind) -> Result<SyncReport, SyncError> {
-        self.rounds(user, kind, Run::Normal { force: false, full: false }).await
+        self.gated(user, kind, Run::Normal { force: false, full: false }).await
     }
 
     /// As [`SyncEngine::sync`], without the empty-side guard: for when the host confirmed that one
     /// side really was emptied.
     pub async fn sync_forced(&self, user: &UserId, kind: ObjectKind) -> Result<SyncReport, SyncError> {
-        self.rounds(user, kind, Run::Normal { force: true, full: false }).await
+        self.gated(user, kind, Run::Normal { force: true, full: false }).await
     }
 
     /// As [`SyncEngine::sync`], from a complete listing of the folder instead of the cursor: every
@@ -224,18 +317,72 @@ impl<S: StateStore, B: MailboxBackend> SyncEngine<S, B> {
     /// an incremental listing cannot report (an item exsync created and the user deleted before
     /// exsync listed again).
     pub async fn sync_full(&self, user: &UserId, kind: ObjectKind) -> Result<SyncReport, SyncError> {
-        self.rounds(user, kind, Run::Normal { force: false, full: true }).await
+        self.gated(user, kind, Run::Normal { force: false, full: true }).await
+    }
+
+    /// Runs a sync or a reset inside the gates (see [`SyncLimits`]), with progress events, and
+    /// records its outcome in the user's status.
+    async fn gated(&self, user: &UserId, kind: ObjectKind, run: Run) -> Result<SyncReport, SyncError> {
+        let _permit = self.gates.enter(user, kind).await;
+        let progress = FolderProgress::new(self.progress.as_ref(), user, kind);
+        progress.started();
+        let result = match run {
+            Run::Normal { .. } => self.rounds(user, kind, run, &progress).await,
+            Run::Rebuild | Run::Preview => self.run(user, kind, run, &progress).await.map(|(r, _)| r),
+        };
+        let (result, outcome) = self.record(user, kind, result);
+        progress.done(outcome);
+        result
+    }
+
+    /// Records a finished run in the user's status; the result to return and the outcome to
+    /// report.
+    fn record(
+        &self,
+        user: &UserId,
+        kind: ObjectKind,
+        result: Result<SyncReport, SyncError>,
+    ) -> (Result<SyncReport, SyncError>, FolderOutcome) {
+        let at = (self.clock)();
+        let outcome = RunOutcome::of(&result, at);
+        let shown = match &outcome {
+            RunOutcome::Synced { counts, .. } => FolderOutcome::Synced(*counts),
+            RunOutcome::Failed(e) => FolderOutcome::Failed(e.clone()),
+        };
+        let not_enrolled =
+            matches!(result, Err(SyncError::NotEnrolled { .. } | SyncError::Store(StoreError::NotEnrolled { .. })));
+        if not_enrolled {
+            return (result, shown);
+        }
+        match (self.store.record_run(user, kind, &RunRecord { at, outcome }), result) {
+            (Ok(_), result) => (result, shown),
+            // Removed while syncing: nobody to keep a status for.
+            (Err(StoreError::NotEnrolled { .. }), result) => (result, shown),
+            (Err(source), Ok(report)) => {
+                let e = SyncError::StatusNotRecorded { report: Box::new(report), source };
+                let shown = FolderOutcome::Failed(RunError::of_sync(&e, at));
+                (Err(e), shown)
+            }
+            // The run's own failure matters more.
+            (Err(_), Err(e)) => (Err(e), shown),
+        }
     }
 
     /// A round, then up to two follow-up rounds while the previous one wrote to Exchange.
-    async fn rounds(&self, user: &UserId, kind: ObjectKind, run: Run) -> Result<SyncReport, SyncError> {
-        let (mut report, _) = self.run(user, kind, run).await?;
+    async fn rounds(
+        &self,
+        user: &UserId,
+        kind: ObjectKind,
+        run: Run,
+        progress: &FolderProgress<'_>,
+    ) -> Result<SyncReport, SyncError> {
+        let (mut report, _) = self.run(user, kind, run, progress).await?;
         let mut wrote = report.created + report.updated + report.deleted > 0;
         for _ in 0..2 {
             if !wrote {
                 break;
             }
-            let (next, _) = self.run(user, kind, Run::Normal { force: false, full: false }).await?;
+            let (next, _) = self.run(user, kind, Run::Normal { force: false, full: false }, progress).await?;
             wrote = next.created + next.updated + next.deleted > 0;
             report.absorb(next);
         }
@@ -253,7 +400,9 @@ impl<S: StateStore, B: MailboxBackend> SyncEngine<S, B> {
 
     /// The plan a sync would execute now, without executing or committing anything.
     pub async fn dry_run(&self, user: &UserId, kind: ObjectKind) -> Result<Plan, SyncError> {
-        self.run(user, kind, Run::Preview).await.map(|(_, p)| p)
+        let _permit = self.gates.enter(user, kind).await;
+        let quiet = FolderProgress::new(None, user, kind);
+        self.run(user, kind, Run::Preview, &quiet).await.map(|(_, p)| p)
     }
 
     /// Reset: forgets the id map and rebuilds it by matching the application's queued records
@@ -262,10 +411,16 @@ impl<S: StateStore, B: MailboxBackend> SyncEngine<S, B> {
     /// queued, so the next sync creates them in Exchange). Map and cursor are replaced in one
     /// transaction.
     pub async fn reset(&self, user: &UserId, kind: ObjectKind) -> Result<SyncReport, SyncError> {
-        self.run(user, kind, Run::Rebuild).await.map(|(r, _)| r)
+        self.gated(user, kind, Run::Rebuild).await
     }
 
-    async fn run(&self, user: &UserId, kind: ObjectKind, run: Run) -> Result<(SyncReport, Plan), SyncError> {
+    async fn run(
+        &self,
+        user: &UserId,
+        kind: ObjectKind,
+        run: Run,
+        progress: &FolderProgress<'_>,
+    ) -> Result<(SyncReport, Plan), SyncError> {
         let settings = self.store.user_settings(user)?.ok_or_else(|| SyncError::NotEnrolled { user: user.clone() })?;
         let sync = *settings.sync(kind);
         let scope = FolderScope { kind, contacts_folder: settings.contacts.folder.clone() };
@@ -281,10 +436,10 @@ impl<S: StateStore, B: MailboxBackend> SyncEngine<S, B> {
         };
         let syncing = sync.direction.app_to_exchange() || sync.direction.exchange_to_app();
         let (changes, cursor) = if syncing {
-            match self.list_all(user, &scope, stored_cursor.as_ref()).await {
+            match self.list_all(user, &scope, stored_cursor.as_ref(), progress).await {
                 Err(BackendError::InvalidCursor { .. }) if stored_cursor.is_some() => {
                     mode = PlanMode::Full;
-                    self.list_all(user, &scope, None).await
+                    self.list_all(user, &scope, None, progress).await
                 }
                 other => other,
             }
@@ -320,6 +475,9 @@ impl<S: StateStore, B: MailboxBackend> SyncEngine<S, B> {
             updated: 0,
             deleted: 0,
             delivered: 0,
+            app_created: 0,
+            app_updated: 0,
+            app_deleted: 0,
             matched: plan.matched.len(),
             recovered: 0,
             conflicts: plan.conflicts.clone(),
@@ -329,6 +487,7 @@ impl<S: StateStore, B: MailboxBackend> SyncEngine<S, B> {
         if run == Run::Preview {
             return Ok((report, plan));
         }
+        progress.planned(plan.actions.len());
 
         let mut changed_at = BTreeMap::new();
         for e in &app_changes {
@@ -343,9 +502,14 @@ impl<S: StateStore, B: MailboxBackend> SyncEngine<S, B> {
             resolver: self.resolver.as_deref(),
             changed_at: &changed_at,
             batch_size: self.batch_size,
+            progress: &|n| progress.advanced(n),
         };
         let ex = executor.run(&plan, cursor).await;
         self.store.commit(user, kind, &ex.commit)?;
+        progress.committed();
+        let linked: BTreeSet<&AppId> = mappings.iter().map(|m| &m.app_id).collect();
+        (report.app_created, report.app_updated, report.app_deleted) =
+            count_deliveries(&ex.commit.deliveries, |id| linked.contains(id));
         report.created = ex.created;
         report.updated = ex.updated;
         report.deleted = ex.deleted;
@@ -363,11 +527,13 @@ impl<S: StateStore, B: MailboxBackend> SyncEngine<S, B> {
         user: &UserId,
         scope: &FolderScope,
         cursor: Option<&Cursor>,
+        progress: &FolderProgress<'_>,
     ) -> Result<(Vec<RemoteChange>, Option<Cursor>), BackendError> {
         let mut by_item: BTreeMap<String, RemoteChange> = BTreeMap::new();
         let mut at = cursor.cloned();
         loop {
             let page = self.backend.list_changes(user, scope, at.as_ref(), self.page_size).await?;
+            progress.page(page.changes.len(), page.more);
             for c in page.changes {
                 by_item.insert(c.item_id().to_owned(), c);
             }

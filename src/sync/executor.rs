@@ -66,6 +66,8 @@ pub(crate) struct Executor<'a, B> {
     /// When the application made its latest change of each record.
     pub(crate) changed_at: &'a BTreeMap<AppId, DateTime<Utc>>,
     pub(crate) batch_size: usize,
+    /// Told how many actions each batch finished.
+    pub(crate) progress: &'a (dyn Fn(usize) + Sync),
 }
 
 impl<B: MailboxBackend> Executor<'_, B> {
@@ -81,6 +83,7 @@ impl<B: MailboxBackend> Executor<'_, B> {
                 RemoteOp::Update => self.update(&actions, &mut ex).await,
                 RemoteOp::Delete => self.delete(&actions, &mut ex).await,
             };
+            (self.progress)(batch.len());
             remote.extend(batch.into_iter().zip(outcomes));
         }
 
@@ -188,6 +191,7 @@ impl<B: MailboxBackend> Executor<'_, B> {
                                 user: self.user.clone(),
                                 operation: "create",
                                 detail: "the answer was lost and the item was not created".into(),
+                                code: None,
                             };
                             out.push(self.fail(ex, app_id, e));
                             continue;
@@ -320,8 +324,12 @@ impl<B: MailboxBackend> Executor<'_, B> {
             match decide_under(self.settings, &conflict, self.resolver) {
                 Ok(r) => r,
                 Err(e) => {
-                    let err =
-                        BackendError::Rejected { user: self.user.clone(), operation: "update", reason: e.to_string() };
+                    let err = BackendError::Rejected {
+                        user: self.user.clone(),
+                        operation: "update",
+                        reason: e.to_string(),
+                        code: None,
+                    };
                     return self.fail(ex, app_id, err);
                 }
             }
