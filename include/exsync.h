@@ -469,7 +469,12 @@ exsync_result exsync_engine_ack(exsync_engine *engine,
                                 int32_t *out_acknowledged);
 
 /**
- * `user`'s sync status as JSON, by the output buffer protocol.
+ * The sync status of enrolled `user`, one per object kind, as a JSON array of `{"user", "kind",
+ * "last_attempt", "last_success", "last_run": {"listed", "exchange_created", "exchange_updated",
+ * "exchange_deleted", "app_created", "app_updated", "app_deleted", "matched", "recovered",
+ * "conflicts", ...}, "totals": {...}, "last_error": {"kind", "message", "at", ...} or null,
+ * "consecutive_failures"}` (times RFC 3339, null when never), by the output buffer protocol.
+ * Works without a connection. `EXSYNC_ERR_NOT_ENROLLED` for a user not enrolled.
  *
  * # Safety
  * As `exsync_engine_pending`.
@@ -482,10 +487,13 @@ exsync_result exsync_engine_status(const exsync_engine *engine,
 
 /**
  * Sets (or, with a NULL `callback`, clears) the progress callback. During `exsync_engine_sync`
- * it is called on the syncing thread with `userdata` and one event as JSON, valid during the
- * call only: `{"event": "sync_started", "user", "kind"}`, `{"event": "sync_finished", "user",
- * "kind", "report": {...}}`, `{"event": "sync_failed", "user", "kind", "error"}`. The callback
- * must not call back into this engine (`EXSYNC_ERR_WRONG_STATE`) nor free it.
+ * it is called on the thread that called `exsync_engine_sync`, with `userdata` and one event as
+ * JSON, valid during the call only. Per kind synced, in order: `{"event": "folder_started",
+ * "user", "kind"}`, `{"event": "page_fetched", "user", "kind", "changes", "listed", "more"}` per
+ * page of Exchange changes, `{"event": "items_processed", "user", "kind", "done", "total"}`, and
+ * `{"event": "folder_done", "user", "kind", "outcome": {"synced": {counts}} or {"failed":
+ * {error}}}`. The callback must not call back into this engine (`EXSYNC_ERR_WRONG_STATE`) nor
+ * free it.
  *
  * # Safety
  * `engine` must be NULL or a live engine handle; `callback` NULL or a function that is safe to

@@ -307,7 +307,12 @@ pub unsafe extern "C" fn exsync_engine_ack(
     })
 }
 
-/// `user`'s sync status as JSON, by the output buffer protocol.
+/// The sync status of enrolled `user`, one per object kind, as a JSON array of `{"user", "kind",
+/// "last_attempt", "last_success", "last_run": {"listed", "exchange_created", "exchange_updated",
+/// "exchange_deleted", "app_created", "app_updated", "app_deleted", "matched", "recovered",
+/// "conflicts", ...}, "totals": {...}, "last_error": {"kind", "message", "at", ...} or null,
+/// "consecutive_failures"}` (times RFC 3339, null when never), by the output buffer protocol.
+/// Works without a connection. `EXSYNC_ERR_NOT_ENROLLED` for a user not enrolled.
 ///
 /// # Safety
 /// As `exsync_engine_pending`.
@@ -321,18 +326,21 @@ pub unsafe extern "C" fn exsync_engine_status(
 ) -> exsync_result {
     boundary("exsync_engine_status", || {
         // SAFETY: the caller's contract.
-        let (handle, user) = unsafe { (borrow(engine, "engine")?, str_arg(user, "user")?) };
-        let text = engine_connection::status_json(handle, user)?;
+        let (s, user) = unsafe { (state(engine)?, str_arg(user, "user")?) };
+        let text = s.status_json(user)?;
         // SAFETY: the caller's contract.
         unsafe { write_text(&text, buf, buf_len, out_len) }
     })
 }
 
 /// Sets (or, with a NULL `callback`, clears) the progress callback. During `exsync_engine_sync`
-/// it is called on the syncing thread with `userdata` and one event as JSON, valid during the
-/// call only: `{"event": "sync_started", "user", "kind"}`, `{"event": "sync_finished", "user",
-/// "kind", "report": {...}}`, `{"event": "sync_failed", "user", "kind", "error"}`. The callback
-/// must not call back into this engine (`EXSYNC_ERR_WRONG_STATE`) nor free it.
+/// it is called on the thread that called `exsync_engine_sync`, with `userdata` and one event as
+/// JSON, valid during the call only. Per kind synced, in order: `{"event": "folder_started",
+/// "user", "kind"}`, `{"event": "page_fetched", "user", "kind", "changes", "listed", "more"}` per
+/// page of Exchange changes, `{"event": "items_processed", "user", "kind", "done", "total"}`, and
+/// `{"event": "folder_done", "user", "kind", "outcome": {"synced": {counts}} or {"failed":
+/// {error}}}`. The callback must not call back into this engine (`EXSYNC_ERR_WRONG_STATE`) nor
+/// free it.
 ///
 /// # Safety
 /// `engine` must be NULL or a live engine handle; `callback` NULL or a function that is safe to

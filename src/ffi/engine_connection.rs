@@ -27,11 +27,6 @@ pub(crate) fn sync(engine: &EngineHandle, _user: &str, _kinds: &[crate::sync::Ob
     }
 }
 
-/// A user's status as JSON.
-pub(crate) fn status_json(_engine: &EngineHandle, _user: &str) -> Result<String, FfiError> {
-    Err(FfiError::Unsupported("per-user sync status has not landed in this build yet".into()))
-}
-
 /// The saved setup in the engine's store, if any (secrets not loaded).
 pub(crate) fn saved_setup(engine: &EngineHandle) -> Result<Option<SetupConfig>, FfiError> {
     let state = engine.state.lock("engine")?;

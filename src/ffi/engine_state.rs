@@ -2,7 +2,7 @@
 //! once made, the progress callback, and the JSON of what the engine reports.
 
 use std::ffi::{CString, c_char, c_void};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -10,9 +10,13 @@ use serde_json::{Value, json};
 
 use super::error::FfiError;
 use super::json;
+use super::runtime::OwnedRuntime;
 use crate::backend::MailboxBackend;
-use crate::store::{AckOutcome, AppChange, AppOp, InboxEntry, SqliteStore, StateStore};
-use crate::sync::{AppId, ObjectKind, SyncEngine, SyncReport, UserId, UserSettings};
+use crate::store::{AckOutcome, AppChange, AppOp, InboxEntry, SqliteStore, StateStore, StoreError};
+use crate::sync::{
+    AppId, ObjectKind, SyncEngine, SyncError, SyncProgress, SyncReport, SyncStatus, UserId, UserSettings,
+};
+use tokio::sync::mpsc;
 
 /// The progress callback: called on the thread that runs the sync, with `userdata` as given and
 /// one event as JSON (valid during the call only).
@@ -55,12 +59,6 @@ impl EngineState {
         Ok(EngineState { store: Arc::new(store), progress: None, last_reports: None })
     }
 
-    fn emit(&self, event: Value) {
-        if let Some(p) = &self.progress {
-            p.emit(&event);
-        }
-    }
-
     /// Enrols `user` (or replaces their settings) with settings JSON (`None`: the defaults).
     pub(crate) fn enrol(&self, user: &str, settings_json: Option<&str>) -> Result<(), FfiError> {
         let settings: UserSettings = match settings_json.map(str::trim).filter(|s| !s.is_empty()) {
@@ -72,7 +70,7 @@ impl EngineState {
 
     pub(crate) fn user_settings_json(&self, user: &str) -> Result<String, FfiError> {
         let user = user_id(user)?;
-        let settings = self.store.user_settings(&user)?.ok_or(crate::store::StoreError::NotEnrolled { user })?;
+        let settings = self.store.user_settings(&user)?.ok_or(StoreError::NotEnrolled { user })?;
         json::to_text(&settings)
     }
 
@@ -100,7 +98,7 @@ impl EngineState {
         if let AppOp::Upsert(r) = &change.op {
             if r.kind() != kind {
                 let user = user_id(user)?;
-                return Err(crate::sync::SyncError::WrongKind { user, expected: kind, got: r.kind() }.into());
+                return Err(SyncError::WrongKind { user, expected: kind, got: r.kind() }.into());
             }
         }
         Ok(self.store.push_app_change(&user_id(user)?, kind, &change)?)
@@ -115,34 +113,90 @@ impl EngineState {
         Ok(self.store.ack(&user_id(user)?, seq, app_version)? == AckOutcome::Acknowledged)
     }
 
-    /// Syncs `kinds` of `user` with `engine`, reporting progress; keeps the reports' JSON.
-    pub(crate) async fn sync<B: MailboxBackend>(
+    /// Syncs `kinds` of `user` with `engine` (built with [`progress_sink`]'s sink on `events`),
+    /// blocking on `runtime`; the engine's progress events reach the C callback on this thread.
+    /// Keeps the reports' JSON.
+    pub(crate) fn sync<B: MailboxBackend>(
         &mut self,
+        runtime: &OwnedRuntime,
         engine: &SyncEngine<Arc<SqliteStore>, B>,
+        events: &EventSlot,
         user: &str,
         kinds: &[ObjectKind],
     ) -> Result<(), FfiError> {
         let user = user_id(user)?;
         self.last_reports = None;
-        let mut reports = Vec::new();
-        for kind in kinds {
-            self.emit(json!({"event": "sync_started", "user": user, "kind": kind}));
-            match engine.sync(&user, *kind).await {
-                Ok(report) => {
-                    let value = report_json(&report);
-                    self.emit(json!({"event": "sync_finished", "user": user, "kind": kind, "report": value}));
-                    reports.push(value);
+        let progress = self.progress;
+        let (tx, mut rx) = mpsc::unbounded_channel::<Value>();
+        if let Ok(mut slot) = events.lock() {
+            *slot = Some(tx);
+        }
+        let outcome = runtime.block_on(async {
+            let run = async {
+                let mut reports = Vec::new();
+                for kind in kinds {
+                    match engine.sync(&user, *kind).await {
+                        Ok(report) => reports.push(report_json(&report)),
+                        Err(e) => {
+                            if let SyncError::StatusNotRecorded { report, .. } = &e {
+                                reports.push(report_json(report));
+                            }
+                            return (reports, Err(e));
+                        }
+                    }
                 }
-                Err(e) => {
-                    self.emit(json!({"event": "sync_failed", "user": user, "kind": kind, "error": e.to_string()}));
-                    self.last_reports = Some(json::to_text(&reports)?);
-                    return Err(e.into());
+                (reports, Ok(()))
+            };
+            tokio::pin!(run);
+            loop {
+                tokio::select! {
+                    out = &mut run => break out,
+                    Some(event) = rx.recv() => if let Some(p) = &progress { p.emit(&event) },
                 }
             }
+        });
+        if let Ok(mut slot) = events.lock() {
+            *slot = None;
         }
+        while let Ok(event) = rx.try_recv() {
+            if let Some(p) = &progress {
+                p.emit(&event);
+            }
+        }
+        let (reports, result) = outcome?;
         self.last_reports = Some(json::to_text(&reports)?);
-        Ok(())
+        result.map_err(FfiError::from)
     }
+
+    /// The sync status of an enrolled user, one per object kind, as JSON.
+    pub(crate) fn status_json(&self, user: &str) -> Result<String, FfiError> {
+        let user = user_id(user)?;
+        if self.store.user_settings(&user)?.is_none() {
+            return Err(StoreError::NotEnrolled { user }.into());
+        }
+        let mut out = Vec::new();
+        for kind in ObjectKind::ALL {
+            out.push(self.store.status(&user, kind)?.unwrap_or_else(|| SyncStatus::never(user.clone(), kind)));
+        }
+        json::to_text(&out)
+    }
+}
+
+/// Where a connected engine's progress sink sends events during a sync (`None` between syncs).
+pub(crate) type EventSlot = Arc<Mutex<Option<mpsc::UnboundedSender<Value>>>>;
+
+/// A slot and the sink to build a [`SyncEngine`] with ([`SyncEngine::with_progress`]): events go
+/// to the sync that is running, as JSON.
+pub(crate) fn progress_sink() -> (EventSlot, impl Fn(&SyncProgress) + Send + Sync + 'static) {
+    let slot: EventSlot = Arc::new(Mutex::new(None));
+    let sink = Arc::clone(&slot);
+    (slot, move |event: &SyncProgress| {
+        if let Ok(guard) = sink.lock() {
+            if let Some(tx) = guard.as_ref() {
+                let _ = tx.send(serde_json::to_value(event).unwrap_or(Value::Null));
+            }
+        }
+    })
 }
 
 fn now() -> DateTime<Utc> {
@@ -215,18 +269,24 @@ mod tests {
         let change = r#"{"app_id":"crm-1","op":{"upsert":{"kind":"contact","given_name":"Ann"}}}"#;
         state.report("alice@contoso.com", ObjectKind::Contacts, change).unwrap();
         state.progress = Progress::new(Some(record), std::ptr::null_mut());
-        let engine = SyncEngine::new(Arc::clone(&state.store), MemoryMailbox::new());
-        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
-        rt.block_on(state.sync(&engine, "alice@contoso.com", &ObjectKind::ALL)).unwrap();
+        let (slot, sink) = progress_sink();
+        let engine = SyncEngine::new(Arc::clone(&state.store), MemoryMailbox::new()).with_progress(sink);
+        let rt = OwnedRuntime::new("test", 1).unwrap();
+        state.sync(&rt, &engine, &slot, "alice@contoso.com", &ObjectKind::ALL).unwrap();
         let reports: Value = serde_json::from_str(state.last_reports.as_deref().unwrap()).unwrap();
         assert_eq!(reports[0]["kind"], "contacts");
         assert_eq!(reports[0]["created"], 1);
         assert_eq!(reports[1]["kind"], "events");
-        let events = EVENTS.lock().unwrap().clone();
-        assert_eq!(events.len(), 4, "{events:?}");
-        assert!(events[0].contains("\"sync_started\"") && events[1].contains("\"sync_finished\""), "{events:?}");
+        let events: Vec<Value> = EVENTS.lock().unwrap().iter().map(|e| serde_json::from_str(e).unwrap()).collect();
+        assert_eq!(events[0]["event"], "folder_started", "{events:?}");
+        assert_eq!(events[0]["kind"], "contacts", "{events:?}");
+        assert!(events.iter().any(|e| e["event"] == "folder_done" && e["kind"] == "events"), "{events:?}");
         assert_eq!(state.pending_json("alice@contoso.com", 10).unwrap(), "[]");
-        let err = rt.block_on(state.sync(&engine, "bob@contoso.com", &ObjectKind::ALL)).unwrap_err();
+        let status: Value = serde_json::from_str(&state.status_json("alice@contoso.com").unwrap()).unwrap();
+        assert_eq!(status[0]["kind"], "contacts");
+        assert_eq!(status[0]["last_run"]["exchange_created"], 1, "{status}");
+        assert!(state.status_json("bob@contoso.com").is_err());
+        let err = state.sync(&rt, &engine, &slot, "bob@contoso.com", &ObjectKind::ALL).unwrap_err();
         assert_eq!(err.code(), super::super::exsync_result::EXSYNC_ERR_NOT_ENROLLED);
     }
 }

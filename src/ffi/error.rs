@@ -304,6 +304,8 @@ fn sync_code(e: &SyncError) -> exsync_result {
         SyncError::Plan(_) => R::EXSYNC_ERR_SYNC_PLAN,
         SyncError::NotEnrolled { .. } => R::EXSYNC_ERR_NOT_ENROLLED,
         SyncError::WrongKind { .. } => R::EXSYNC_ERR_SYNC_WRONG_KIND,
+        SyncError::StatusNotRecorded { source, .. } => store_code(source),
+        SyncError::Internal { .. } => R::EXSYNC_ERR_PANIC,
     }
 }
 
