@@ -8,7 +8,7 @@
 use std::hint::black_box;
 
 use chrono::{DateTime, NaiveDate};
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group};
 use exsync::ews::*;
 use quick_xml::Reader;
 use quick_xml::events::Event;
@@ -181,5 +181,34 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
+/// A fixed amount of work for an instruction-counting profiler (`valgrind --tool=callgrind`), which
+/// gives repeatable numbers on a busy machine where wall-clock times drift:
+/// `EXSYNC_PARSE_PROFILE=sync|get|scan-sync|scan-get[:N]` runs that case N times (default 20) and
+/// exits instead of benchmarking.
+fn profile(spec: &str) {
+    let (case, n) = spec.split_once(':').unwrap_or((spec, "20"));
+    let n: usize = n.parse().expect("EXSYNC_PARSE_PROFILE count");
+    let sync = sync_response();
+    let get = get_item_response();
+    for _ in 0..n {
+        match case {
+            "sync" => drop(black_box(Request::<SyncFolderItems>::parse_response(black_box(&sync)).unwrap())),
+            "get" => drop(black_box(Request::<GetItem>::parse_response(black_box(&get)).unwrap())),
+            "scan-sync" => drop(black_box(scan(black_box(&sync)))),
+            "scan-get" => drop(black_box(scan(black_box(&get)))),
+            other => panic!("unknown EXSYNC_PARSE_PROFILE case {other}"),
+        }
+    }
+}
+
 criterion_group!(benches, bench);
-criterion_main!(benches);
+
+fn main() {
+    match std::env::var("EXSYNC_PARSE_PROFILE") {
+        Ok(spec) => profile(&spec),
+        Err(_) => {
+            benches();
+            Criterion::default().configure_from_args().final_summary();
+        }
+    }
+}

@@ -138,8 +138,8 @@ async fn schema_violations_are_faults_with_line_and_position() {
     let good = as_user("alice@contoso.com", get_contacts_folder()).to_xml_string();
 
     let unknown = good.replace("<m:FolderIds>", "<m:Bogus/>\n<m:FolderIds>");
-    // xs:sequence order (checked by the strict parser of SyncFolderItems, GetItem, CreateItem,
-    // UpdateItem): MaxChangesReturned before SyncFolderId.
+    // xs:sequence order (checked by the strict parser of every operation; the other seven in
+    // tests/sim_schema_order.rs): MaxChangesReturned before SyncFolderId.
     let sync = as_user("alice@contoso.com", SyncFolderItems::new(contacts(), ItemShape::new(BaseShape::IdOnly)))
         .to_xml_string();
     let max = "<m:MaxChangesReturned>512</m:MaxChangesReturned>";

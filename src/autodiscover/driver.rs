@@ -116,6 +116,15 @@ impl AutodiscoverClient {
         }
     }
 
+    /// Performs one `attempt` of a plan the caller runs itself (the setup analyzer does), for the
+    /// address `email` (used in error contexts and the wire trace): the same request
+    /// [`AutodiscoverClient::discover`] would send, redirects reported and not followed. Network
+    /// and TLS failures are the attempt's [`Outcome`]; token and configuration failures are
+    /// errors.
+    pub async fn perform_attempt(&self, attempt: &Attempt, email: &str) -> Result<Outcome, TransportError> {
+        self.perform(attempt, email).await
+    }
+
     async fn perform(&self, attempt: &Attempt, email: &str) -> Result<Outcome, TransportError> {
         match attempt {
             Attempt::SrvLookup { name } => Ok(match self.resolver.lookup_srv(name).await {

@@ -30,7 +30,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::xml::{Element, FromXml, ToXml, XmlError, XmlErrorKind, XmlReader, XmlWriter, xml_enum};
+use crate::xml::{Element, FromXml, ToXml, XmlError, XmlErrorKind, XmlReader, XmlWriter, xml_enum, xml_names};
 
 use super::contact_entries::{
     EmailAddress, EmailAddressKey, ImAddress, ImAddressKey, PhoneNumber, PhoneNumberKey, PhysicalAddress,
@@ -546,114 +546,118 @@ impl ToXml for Contact {
     }
 }
 
-/// The contact's own elements in schema order (after the `ItemType` ones).
-const CONTACT_ELEMENTS: &[&str] = &[
-    "FileAs",
-    "FileAsMapping",
-    "DisplayName",
-    "GivenName",
-    "Initials",
-    "MiddleName",
-    "Nickname",
-    "CompleteName",
-    "CompanyName",
-    "EmailAddresses",
-    "PhysicalAddresses",
-    "PhoneNumbers",
-    "AssistantName",
-    "Birthday",
-    "BusinessHomePage",
-    "Children",
-    "Companies",
-    "ContactSource",
-    "Department",
-    "Generation",
-    "ImAddresses",
-    "JobTitle",
-    "Manager",
-    "Mileage",
-    "OfficeLocation",
-    "PostalAddressIndex",
-    "Profession",
-    "SpouseName",
-    "Surname",
-    "WeddingAnniversary",
-    "HasPicture",
-    "PhoneticFullName",
-    "PhoneticFirstName",
-    "PhoneticLastName",
-    "Alias",
-    "Notes",
-    "Photo",
-    "UserSMIMECertificate",
-    "MSExchangeCertificate",
-    "DirectoryId",
-    "ManagerMailbox",
-    "DirectReports",
-];
+xml_names! {
+    /// The contact's own elements in schema order (after the `ItemType` ones).
+    enum ContactElement {
+        FileAs,
+        FileAsMapping,
+        DisplayName,
+        GivenName,
+        Initials,
+        MiddleName,
+        Nickname,
+        CompleteName,
+        CompanyName,
+        EmailAddresses,
+        PhysicalAddresses,
+        PhoneNumbers,
+        AssistantName,
+        Birthday,
+        BusinessHomePage,
+        Children,
+        Companies,
+        ContactSource,
+        Department,
+        Generation,
+        ImAddresses,
+        JobTitle,
+        Manager,
+        Mileage,
+        OfficeLocation,
+        PostalAddressIndex,
+        Profession,
+        SpouseName,
+        Surname,
+        WeddingAnniversary,
+        HasPicture,
+        PhoneticFullName,
+        PhoneticFirstName,
+        PhoneticLastName,
+        Alias,
+        Notes,
+        Photo,
+        UserSMIMECertificate,
+        MSExchangeCertificate,
+        DirectoryId,
+        ManagerMailbox,
+        DirectReports,
+    }
+}
 
 /// Reads a contact. The strict reader also refuses the contact's own elements out of schema order
 /// or repeated, and `ItemType` elements after them, as Exchange does.
 impl FromXml for Contact {
     fn from_xml<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Self, XmlError> {
         let mut c = Contact::default();
-        // 1 + the index in CONTACT_ELEMENTS of the last contact element read (0: none yet).
+        // 1 + the schema position of the last contact element read (0: none yet).
         let mut last = 0;
         let out_of_order = |r: &XmlReader<'a>, ch: &Element<'a>| {
             r.error_on(ch, XmlErrorKind::UnexpectedElement(ch.qualified_name().to_owned()))
         };
         while let Some(ch) = r.next_child(el)? {
             let ch = &ch;
-            if let Some(i) = CONTACT_ELEMENTS.iter().position(|n| *n == ch.name()) {
-                if r.is_strict() && i < last {
+            let field = ContactElement::from_name(ch.name());
+            if let Some(f) = field {
+                if r.is_strict() && (f as usize) < last {
                     return Err(out_of_order(r, ch));
                 }
-                last = i + 1;
+                last = f as usize + 1;
             }
-            match ch.name() {
-                "FileAs" => c.file_as = Some(r.value(ch)?),
-                "FileAsMapping" => c.file_as_mapping = Some(r.value(ch)?),
-                "DisplayName" => c.display_name = Some(r.value(ch)?),
-                "GivenName" => c.given_name = Some(r.value(ch)?),
-                "Initials" => c.initials = Some(r.value(ch)?),
-                "MiddleName" => c.middle_name = Some(r.value(ch)?),
-                "Nickname" => c.nickname = Some(r.value(ch)?),
-                "CompleteName" => c.complete_name = Some(CompleteName::from_xml(r, ch)?),
-                "CompanyName" => c.company_name = Some(r.value(ch)?),
-                "EmailAddresses" => c.email_addresses.extend(read_email_addresses(r, ch)?),
-                "PhysicalAddresses" => c.physical_addresses.extend(read_physical_addresses(r, ch)?),
-                "PhoneNumbers" => c.phone_numbers.extend(read_phone_numbers(r, ch)?),
-                "AssistantName" => c.assistant_name = Some(r.value(ch)?),
-                "Birthday" => c.birthday = Some(r.value(ch)?),
-                "BusinessHomePage" => c.business_home_page = Some(r.value(ch)?),
-                "Children" => c.children = Some(r.value_list(ch, "String")?),
-                "Companies" => c.companies = Some(r.value_list(ch, "String")?),
-                "ContactSource" => c.contact_source = Some(r.value(ch)?),
-                "Department" => c.department = Some(r.value(ch)?),
-                "Generation" => c.generation = Some(r.value(ch)?),
-                "ImAddresses" => c.im_addresses.extend(read_im_addresses(r, ch)?),
-                "JobTitle" => c.job_title = Some(r.value(ch)?),
-                "Manager" => c.manager = Some(r.value(ch)?),
-                "Mileage" => c.mileage = Some(r.value(ch)?),
-                "OfficeLocation" => c.office_location = Some(r.value(ch)?),
-                "PostalAddressIndex" => c.postal_address_index = Some(r.value(ch)?),
-                "Profession" => c.profession = Some(r.value(ch)?),
-                "SpouseName" => c.spouse_name = Some(r.value(ch)?),
-                "Surname" => c.surname = Some(r.value(ch)?),
-                "WeddingAnniversary" => c.wedding_anniversary = Some(r.value(ch)?),
-                "HasPicture" => c.has_picture = Some(r.value(ch)?),
-                "PhoneticFullName" => c.phonetic_full_name = Some(r.value(ch)?),
-                "PhoneticFirstName" => c.phonetic_first_name = Some(r.value(ch)?),
-                "PhoneticLastName" => c.phonetic_last_name = Some(r.value(ch)?),
-                "Alias" => c.alias = Some(r.value(ch)?),
-                "Notes" => c.notes = Some(r.value(ch)?),
-                "Photo" => c.photo = Some(r.value(ch)?),
-                "UserSMIMECertificate" => c.user_smime_certificate = Some(r.value_list(ch, "Base64Binary")?),
-                "MSExchangeCertificate" => c.ms_exchange_certificate = Some(r.value_list(ch, "Base64Binary")?),
-                "DirectoryId" => c.directory_id = Some(r.value(ch)?),
-                "ManagerMailbox" => c.manager_mailbox = Some(read_single_mailbox(r, ch)?),
-                "DirectReports" => c.direct_reports = Some(r.list(ch, "Mailbox")?),
-                _ => {
+            use ContactElement as E;
+            match field {
+                Some(E::FileAs) => c.file_as = Some(r.value(ch)?),
+                Some(E::FileAsMapping) => c.file_as_mapping = Some(r.value(ch)?),
+                Some(E::DisplayName) => c.display_name = Some(r.value(ch)?),
+                Some(E::GivenName) => c.given_name = Some(r.value(ch)?),
+                Some(E::Initials) => c.initials = Some(r.value(ch)?),
+                Some(E::MiddleName) => c.middle_name = Some(r.value(ch)?),
+                Some(E::Nickname) => c.nickname = Some(r.value(ch)?),
+                Some(E::CompleteName) => c.complete_name = Some(CompleteName::from_xml(r, ch)?),
+                Some(E::CompanyName) => c.company_name = Some(r.value(ch)?),
+                Some(E::EmailAddresses) => c.email_addresses.extend(read_email_addresses(r, ch)?),
+                Some(E::PhysicalAddresses) => c.physical_addresses.extend(read_physical_addresses(r, ch)?),
+                Some(E::PhoneNumbers) => c.phone_numbers.extend(read_phone_numbers(r, ch)?),
+                Some(E::AssistantName) => c.assistant_name = Some(r.value(ch)?),
+                Some(E::Birthday) => c.birthday = Some(r.value(ch)?),
+                Some(E::BusinessHomePage) => c.business_home_page = Some(r.value(ch)?),
+                Some(E::Children) => c.children = Some(r.value_list(ch, "String")?),
+                Some(E::Companies) => c.companies = Some(r.value_list(ch, "String")?),
+                Some(E::ContactSource) => c.contact_source = Some(r.value(ch)?),
+                Some(E::Department) => c.department = Some(r.value(ch)?),
+                Some(E::Generation) => c.generation = Some(r.value(ch)?),
+                Some(E::ImAddresses) => c.im_addresses.extend(read_im_addresses(r, ch)?),
+                Some(E::JobTitle) => c.job_title = Some(r.value(ch)?),
+                Some(E::Manager) => c.manager = Some(r.value(ch)?),
+                Some(E::Mileage) => c.mileage = Some(r.value(ch)?),
+                Some(E::OfficeLocation) => c.office_location = Some(r.value(ch)?),
+                Some(E::PostalAddressIndex) => c.postal_address_index = Some(r.value(ch)?),
+                Some(E::Profession) => c.profession = Some(r.value(ch)?),
+                Some(E::SpouseName) => c.spouse_name = Some(r.value(ch)?),
+                Some(E::Surname) => c.surname = Some(r.value(ch)?),
+                Some(E::WeddingAnniversary) => c.wedding_anniversary = Some(r.value(ch)?),
+                Some(E::HasPicture) => c.has_picture = Some(r.value(ch)?),
+                Some(E::PhoneticFullName) => c.phonetic_full_name = Some(r.value(ch)?),
+                Some(E::PhoneticFirstName) => c.phonetic_first_name = Some(r.value(ch)?),
+                Some(E::PhoneticLastName) => c.phonetic_last_name = Some(r.value(ch)?),
+                Some(E::Alias) => c.alias = Some(r.value(ch)?),
+                Some(E::Notes) => c.notes = Some(r.value(ch)?),
+                Some(E::Photo) => c.photo = Some(r.value(ch)?),
+                Some(E::UserSMIMECertificate) => c.user_smime_certificate = Some(r.value_list(ch, "Base64Binary")?),
+                Some(E::MSExchangeCertificate) => c.ms_exchange_certificate = Some(r.value_list(ch, "Base64Binary")?),
+                Some(E::DirectoryId) => c.directory_id = Some(r.value(ch)?),
+                Some(E::ManagerMailbox) => c.manager_mailbox = Some(read_single_mailbox(r, ch)?),
+                Some(E::DirectReports) => c.direct_reports = Some(r.list(ch, "Mailbox")?),
+                None => {
                     if !c.item.read_child(r, ch)? {
                         r.unknown(ch)?;
                     } else if r.is_strict() && last > 0 {

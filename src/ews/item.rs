@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::xml::{Element, FromXml, ToXml, XmlError, XmlErrorKind, XmlReader, XmlWriter, xml_enum};
+use crate::xml::{Element, FromXml, ToXml, XmlError, XmlErrorKind, XmlReader, XmlWriter, xml_enum, xml_names};
 
 use super::calendar_item::CalendarItem;
 use super::contact::Contact;
@@ -74,6 +74,31 @@ impl FromXml for Body {
         let is_truncated = r.attr_value(el, "IsTruncated")?;
         let content = r.text(el)?.into_owned();
         Ok(Body { body_type, content, is_truncated })
+    }
+}
+
+xml_names! {
+    /// The `ItemType` elements [`ItemBase`] reads.
+    enum ItemElement {
+        ItemId,
+        ParentFolderId,
+        ItemClass,
+        Subject,
+        Sensitivity,
+        Body,
+        DateTimeReceived,
+        Size,
+        Categories,
+        Importance,
+        DateTimeCreated,
+        ReminderDueBy,
+        ReminderIsSet,
+        ReminderMinutesBeforeStart,
+        HasAttachments,
+        ExtendedProperty,
+        Culture,
+        LastModifiedName,
+        LastModifiedTime,
     }
 }
 
@@ -184,27 +209,28 @@ impl ItemBase {
 
     /// Reads `c` if it is an `ItemType` field; `false` for other elements.
     pub fn read_child<'a>(&mut self, r: &mut XmlReader<'a>, c: &Element<'a>) -> Result<bool, XmlError> {
-        match c.name() {
-            "ItemId" => self.item_id = Some(ItemId::from_xml(r, c)?),
-            "ParentFolderId" => self.parent_folder_id = Some(FolderId::from_xml(r, c)?),
-            "ItemClass" => self.item_class = Some(r.value(c)?),
-            "Subject" => self.subject = Some(r.value(c)?),
-            "Sensitivity" => self.sensitivity = Some(r.value(c)?),
-            "Body" => self.body = Some(Body::from_xml(r, c)?),
-            "DateTimeReceived" => self.date_time_received = Some(r.value(c)?),
-            "Size" => self.size = Some(r.value(c)?),
-            "Categories" => self.categories = Some(r.value_list(c, "String")?),
-            "Importance" => self.importance = Some(r.value(c)?),
-            "DateTimeCreated" => self.date_time_created = Some(r.value(c)?),
-            "ReminderDueBy" => self.reminder_due_by = Some(r.value(c)?),
-            "ReminderIsSet" => self.reminder_is_set = Some(r.value(c)?),
-            "ReminderMinutesBeforeStart" => self.reminder_minutes_before_start = Some(r.value(c)?),
-            "HasAttachments" => self.has_attachments = Some(r.value(c)?),
-            "ExtendedProperty" => self.extended_properties.push(ExtendedProperty::from_xml(r, c)?),
-            "Culture" => self.culture = Some(r.value(c)?),
-            "LastModifiedName" => self.last_modified_name = Some(r.value(c)?),
-            "LastModifiedTime" => self.last_modified_time = Some(r.value(c)?),
-            _ => return Ok(false),
+        use ItemElement as E;
+        match ItemElement::from_name(c.name()) {
+            Some(E::ItemId) => self.item_id = Some(ItemId::from_xml(r, c)?),
+            Some(E::ParentFolderId) => self.parent_folder_id = Some(FolderId::from_xml(r, c)?),
+            Some(E::ItemClass) => self.item_class = Some(r.value(c)?),
+            Some(E::Subject) => self.subject = Some(r.value(c)?),
+            Some(E::Sensitivity) => self.sensitivity = Some(r.value(c)?),
+            Some(E::Body) => self.body = Some(Body::from_xml(r, c)?),
+            Some(E::DateTimeReceived) => self.date_time_received = Some(r.value(c)?),
+            Some(E::Size) => self.size = Some(r.value(c)?),
+            Some(E::Categories) => self.categories = Some(r.value_list(c, "String")?),
+            Some(E::Importance) => self.importance = Some(r.value(c)?),
+            Some(E::DateTimeCreated) => self.date_time_created = Some(r.value(c)?),
+            Some(E::ReminderDueBy) => self.reminder_due_by = Some(r.value(c)?),
+            Some(E::ReminderIsSet) => self.reminder_is_set = Some(r.value(c)?),
+            Some(E::ReminderMinutesBeforeStart) => self.reminder_minutes_before_start = Some(r.value(c)?),
+            Some(E::HasAttachments) => self.has_attachments = Some(r.value(c)?),
+            Some(E::ExtendedProperty) => self.extended_properties.push(ExtendedProperty::from_xml(r, c)?),
+            Some(E::Culture) => self.culture = Some(r.value(c)?),
+            Some(E::LastModifiedName) => self.last_modified_name = Some(r.value(c)?),
+            Some(E::LastModifiedTime) => self.last_modified_time = Some(r.value(c)?),
+            None => return Ok(false),
         }
         Ok(true)
     }

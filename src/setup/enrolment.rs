@@ -78,6 +78,12 @@ pub enum EnrolmentError {
         #[source]
         source: SetupError,
     },
+    /// The check could not run (the driver's settings are unusable).
+    #[error("the enrolment check could not run: {reason}")]
+    CannotCheck {
+        /// Why.
+        reason: String,
+    },
     /// [`Enrolment::finish`] got a result of another kind than the impersonation probe's.
     #[error("the enrolment check expected the impersonation probe's result and got a {got:?} result")]
     UnexpectedResult {
@@ -93,7 +99,9 @@ impl EnrolmentError {
             EnrolmentError::InvalidAddress { .. } => Some(EnrolmentCheck::Address),
             EnrolmentError::DomainNotAllowed { .. } => Some(EnrolmentCheck::Domain),
             EnrolmentError::ImpersonationFailed { .. } => Some(EnrolmentCheck::Impersonation),
-            EnrolmentError::Setup { .. } | EnrolmentError::UnexpectedResult { .. } => None,
+            EnrolmentError::Setup { .. }
+            | EnrolmentError::CannotCheck { .. }
+            | EnrolmentError::UnexpectedResult { .. } => None,
         }
     }
 }

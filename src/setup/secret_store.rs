@@ -6,7 +6,7 @@
 //! 256-bit [`SecretKey`] the host passes (from the OS keychain, a KMS, an environment secret), with
 //! a fresh random nonce per write and the reference as associated data (so a sealed value moved
 //! to another reference does not open). It keeps the sealed bytes in a [`SecretBlobs`] storage:
-//! [`MemorySecretBlobs`] here, the SQLite state store once it lands.
+//! the SQLite state store's file ([`crate::store::secret_blobs`]), or [`MemorySecretBlobs`].
 //!
 //! ```
 //! use exsync::setup::{EncryptedSecretStore, MemorySecretBlobs, SecretKey, SecretRef, SecretStore};
@@ -182,8 +182,9 @@ pub trait SecretStore: Send + Sync {
     fn delete(&self, reference: &SecretRef) -> Result<bool, SecretStoreError>;
 }
 
-/// Where [`EncryptedSecretStore`] keeps its sealed bytes (the SQLite state store later; memory for
-/// now and in tests).
+/// Where [`EncryptedSecretStore`] keeps its sealed bytes: the SQLite state store
+/// ([`SqliteStore`](crate::store::SqliteStore), feature `sqlite`), or memory in tests. Implemented
+/// for references and `Arc`s of a storage too, so that the state store can be shared.
 pub trait SecretBlobs: Send + Sync {
     /// The bytes under `reference`, if any.
     fn read(&self, reference: &SecretRef) -> Result<Option<Vec<u8>>, SecretStoreError>;
@@ -191,6 +192,30 @@ pub trait SecretBlobs: Send + Sync {
     fn write(&self, reference: &SecretRef, blob: Vec<u8>) -> Result<(), SecretStoreError>;
     /// Removes what is under `reference`; `true` if there was something.
     fn remove(&self, reference: &SecretRef) -> Result<bool, SecretStoreError>;
+}
+
+impl<T: SecretBlobs + ?Sized> SecretBlobs for &T {
+    fn read(&self, reference: &SecretRef) -> Result<Option<Vec<u8>>, SecretStoreError> {
+        (**self).read(reference)
+    }
+    fn write(&self, reference: &SecretRef, blob: Vec<u8>) -> Result<(), SecretStoreError> {
+        (**self).write(reference, blob)
+    }
+    fn remove(&self, reference: &SecretRef) -> Result<bool, SecretStoreError> {
+        (**self).remove(reference)
+    }
+}
+
+impl<T: SecretBlobs + ?Sized> SecretBlobs for std::sync::Arc<T> {
+    fn read(&self, reference: &SecretRef) -> Result<Option<Vec<u8>>, SecretStoreError> {
+        (**self).read(reference)
+    }
+    fn write(&self, reference: &SecretRef, blob: Vec<u8>) -> Result<(), SecretStoreError> {
+        (**self).write(reference, blob)
+    }
+    fn remove(&self, reference: &SecretRef) -> Result<bool, SecretStoreError> {
+        (**self).remove(reference)
+    }
 }
 
 /// Sealed secrets in memory.

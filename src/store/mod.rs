@@ -6,6 +6,11 @@
 //! Every method is one transaction; [`StateStore::commit`] records a whole sync round at once, so
 //! a process that dies between steps loses nothing and applies nothing twice.
 //!
+//! The SQLite file also keeps the setup's secrets, sealed by the setup's
+//! [`EncryptedSecretStore`](crate::setup::EncryptedSecretStore) under the host's key
+//! ([`secret_blobs`]); the setup configuration itself goes through [`StateStore::set_setup_config`]
+//! (see [`SetupConfig::save_to`](crate::setup::SetupConfig::save_to)).
+//!
 //! ```
 //! use chrono::{TimeZone, Utc};
 //! use exsync::store::{AppChange, Commit, Delivery, MemoryStore, StateStore};
@@ -32,6 +37,8 @@ pub mod memory;
 pub mod queue;
 #[cfg(feature = "sqlite")]
 pub mod schema;
+#[cfg(feature = "sqlite")]
+pub mod secret_blobs;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 

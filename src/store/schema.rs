@@ -68,6 +68,13 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (user, kind)
     );
     "#,
+    // 3: sealed secrets of the setup (`SecretBlobs` for `EncryptedSecretStore`).
+    r#"
+    CREATE TABLE secrets (
+        reference TEXT PRIMARY KEY,
+        sealed BLOB NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -1,6 +1,6 @@
 //! [`SqliteStore`]: the state in one SQLite file (WAL journal, full sync: a commit that returned is
 //! on disk). Opening a file migrates it to the current schema; a file from a newer exsync is
-//! refused.
+//! refused. The same file keeps the setup's sealed secrets ([`super::secret_blobs`]).
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
@@ -86,12 +86,12 @@ impl SqliteStore {
         self.lock().query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(self.err("read schema version"))
     }
 
-    fn lock(&self) -> MutexGuard<'_, Connection> {
+    pub(super) fn lock(&self) -> MutexGuard<'_, Connection> {
         // rusqlite rolls back an open transaction when it is dropped during a panic.
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn err(&self, operation: &'static str) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+    pub(super) fn err(&self, operation: &'static str) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
         move |source| StoreError::Sqlite { path: self.path.clone(), operation, source }
     }
 

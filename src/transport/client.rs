@@ -227,6 +227,27 @@ impl EwsClient {
         mailbox: &str,
         operation: O,
     ) -> Result<EwsReply<O::Response>, TransportError> {
+        self.send_call(mailbox, true, operation).await
+    }
+
+    /// Sends `operation` as the service account itself, without the `ExchangeImpersonation`
+    /// header (the connectivity analyzer's sign-in check); `anchor` (an SMTP address) routes it
+    /// (`X-AnchorMailbox`) and counts toward that mailbox's concurrency limit. Retries as
+    /// [`EwsClient::call`] does.
+    pub async fn call_as_account<O: ExchangeOperation>(
+        &self,
+        anchor: &str,
+        operation: O,
+    ) -> Result<EwsReply<O::Response>, TransportError> {
+        self.send_call(anchor, false, operation).await
+    }
+
+    async fn send_call<O: ExchangeOperation>(
+        &self,
+        mailbox: &str,
+        impersonate: bool,
+        operation: O,
+    ) -> Result<EwsReply<O::Response>, TransportError> {
         let inner = &self.inner;
         let context = CallContext::new(O::NAME, Some(mailbox), inner.endpoint.as_str());
         if !valid_mailbox(mailbox) {
@@ -234,7 +255,12 @@ impl EwsClient {
         }
         let idempotency = operation.idempotency();
         let first_version = lock(&inner.versions).version_for(inner.endpoint.as_str());
-        let mut request = Request::new(RequestHeader::impersonating(first_version, mailbox), operation);
+        let header = if impersonate {
+            RequestHeader::impersonating(first_version, mailbox)
+        } else {
+            RequestHeader::new(first_version)
+        };
+        let mut request = Request::new(header, operation);
         let mut backoff = Backoff::new(inner.retry.clone(), inner.seed.fetch_add(0x9E37_79B9, Ordering::Relaxed));
         let started = Instant::now();
         let mut failures = 0u32;

@@ -38,6 +38,19 @@ impl Default for TlsOptions {
 impl TlsOptions {
     /// The rustls client configuration (ring provider, TLS 1.2 and 1.3, HTTP/1.1 via ALPN).
     pub fn client_config(&self) -> Result<Arc<ClientConfig>, TransportError> {
+        let roots = self.root_store()?;
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let mut config = ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| TransportError::config(format!("TLS setup failed: {e}")))?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        Ok(Arc::new(config))
+    }
+
+    /// The trusted authorities: the Mozilla roots (when on) and the extra CA certificates.
+    pub(crate) fn root_store(&self) -> Result<RootCertStore, TransportError> {
         let mut roots = RootCertStore::empty();
         if self.webpki_roots {
             roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
@@ -61,14 +74,7 @@ impl TlsOptions {
         if roots.is_empty() {
             return Err(TransportError::config("no trusted certificate authority: enable webpki_roots or add a CA"));
         }
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let mut config = ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .map_err(|e| TransportError::config(format!("TLS setup failed: {e}")))?
-            .with_root_certificates(roots)
-            .with_no_client_auth();
-        config.alpn_protocols = vec![b"http/1.1".to_vec()];
-        Ok(Arc::new(config))
+        Ok(roots)
     }
 }
 

@@ -19,10 +19,13 @@
 
 mod enum_value;
 mod error;
+mod lexer;
+mod names;
 mod reader;
 mod writer;
 
 pub(crate) use enum_value::xml_enum;
 pub use error::{XmlError, XmlErrorKind};
+pub(crate) use names::{NameTable, xml_names};
 pub use reader::{Element, FromXml, Limits, XmlReader, XmlValue};
 pub use writer::{ToXml, XmlWriter};

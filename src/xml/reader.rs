@@ -5,13 +5,16 @@
 //! matched by local name (namespace prefixes vary between servers and documentation samples).
 //! Hostile input is bounded: DTDs are refused, nesting depth and document size are limited, and every
 //! failure is an [`XmlError`] carrying the element path, line and column.
+//!
+//! Text and attribute values are borrowed from the input whenever they need no unescaping, and a
+//! leaf element (`<x>text</x>`) is read in one step.
 
 use std::borrow::Cow;
 
-use quick_xml::Reader;
-use quick_xml::events::{BytesStart, Event};
-
 use super::error::{XmlError, XmlErrorKind};
+use super::lexer::{
+    Attrs, LexError, Lexer, RefError, Token, normalize_attribute, normalize_line_ends, resolve_reference,
+};
 
 /// Bounds on what a document may demand of the reader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,7 +34,8 @@ impl Default for Limits {
 /// An element start handed out by [`XmlReader`]; pass it back to read its content.
 #[derive(Debug)]
 pub struct Element<'a> {
-    start: BytesStart<'a>,
+    /// The raw attribute text after the name.
+    attrs: &'a str,
     qname: &'a str,
     local: &'a str,
     pos: usize,
@@ -59,7 +63,7 @@ impl<'a> Element<'a> {
 
 /// Reads a document element by element. See the module documentation.
 pub struct XmlReader<'a> {
-    inner: Reader<&'a [u8]>,
+    lexer: Lexer<'a>,
     input: &'a str,
     /// Byte offset of the `<` and the qualified name of each open element.
     stack: Vec<(usize, &'a str)>,
@@ -73,17 +77,15 @@ impl std::fmt::Debug for XmlReader<'_> {
     }
 }
 
-fn name_at(input: &str, pos: usize) -> &str {
-    let rest = input.get(pos + 1..).unwrap_or("");
-    let end = rest.bytes().position(|b| b.is_ascii_whitespace() || b == b'/' || b == b'>').unwrap_or(rest.len());
-    &rest[..end]
-}
-
 fn local_of(qname: &str) -> &str {
     match qname.bytes().position(|b| b == b':') {
         Some(i) => &qname[i + 1..],
         None => qname,
     }
+}
+
+fn is_xml_space(s: &str) -> bool {
+    s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
 }
 
 impl<'a> XmlReader<'a> {
@@ -95,10 +97,8 @@ impl<'a> XmlReader<'a> {
 
     /// A reader with explicit limits.
     pub fn with_limits(input: &'a str, limits: Limits) -> Result<Self, XmlError> {
-        let mut inner = Reader::from_str(input);
-        // End tags are checked against `stack` here (cheaper than the parser's own copy of names).
-        inner.config_mut().check_end_names = false;
-        let reader = XmlReader { inner, input, stack: Vec::with_capacity(16), strict: false, limits };
+        let reader =
+            XmlReader { lexer: Lexer::new(input), input, stack: Vec::with_capacity(16), strict: false, limits };
         if input.len() > limits.max_bytes {
             return Err(reader.error_at(0, XmlErrorKind::TooLarge { size: input.len(), limit: limits.max_bytes }));
         }
@@ -139,7 +139,7 @@ impl<'a> XmlReader<'a> {
 
     /// An error at the reader's current position.
     pub fn error(&self, kind: XmlErrorKind) -> XmlError {
-        self.error_at(self.inner.buffer_position() as usize, kind)
+        self.error_at(self.lexer.pos(), kind)
     }
 
     /// An error naming an element (its start position is used).
@@ -159,32 +159,19 @@ impl<'a> XmlReader<'a> {
         self.error_on(el, XmlErrorKind::InvalidValue { value: XmlError::shorten(value), expected })
     }
 
-    fn read(&mut self) -> Result<(usize, Event<'a>), XmlError> {
-        let pos = self.inner.buffer_position() as usize;
-        match self.inner.read_event() {
-            Ok(ev) => Ok((pos, ev)),
-            Err(e) => {
-                let at = self.inner.error_position() as usize;
-                Err(self.error_at(at, XmlErrorKind::Syntax(e.to_string())))
-            }
+    fn syntax(&self, e: LexError) -> XmlError {
+        self.error_at(e.pos, XmlErrorKind::Syntax(e.msg.to_owned()))
+    }
+
+    fn read(&mut self) -> Result<(usize, Token<'a>), XmlError> {
+        let pos = self.lexer.pos();
+        match self.lexer.next_token() {
+            Ok(t) => Ok((pos, t)),
+            Err(e) => Err(self.syntax(e)),
         }
     }
 
-    /// The element's qualified name as a slice of the input (found from the event's own name slice,
-    /// which points into the input, so no rescan is needed).
-    fn qname_of(&self, pos: usize, start: &BytesStart<'_>) -> &'a str {
-        let name = start.name();
-        let bytes = name.as_ref();
-        let base = self.input.as_ptr() as usize;
-        let at = (bytes.as_ptr() as usize).wrapping_sub(base);
-        match self.input.get(at..at.saturating_add(bytes.len())) {
-            Some(s) if s == bytes => s,
-            _ => name_at(self.input, pos),
-        }
-    }
-
-    fn open(&mut self, pos: usize, start: BytesStart<'a>, empty: bool) -> Result<Element<'a>, XmlError> {
-        let qname = self.qname_of(pos, &start);
+    fn open(&mut self, pos: usize, qname: &'a str, attrs: &'a str, empty: bool) -> Result<Element<'a>, XmlError> {
         let depth = self.stack.len() + 1;
         if depth > self.limits.max_depth {
             return Err(self.error_at(pos, XmlErrorKind::TooDeep { limit: self.limits.max_depth }));
@@ -192,28 +179,19 @@ impl<'a> XmlReader<'a> {
         if !empty {
             self.stack.push((pos, qname));
         }
-        Ok(Element {
-            start,
-            qname,
-            local: local_of(qname),
-            pos,
-            content_start: self.inner.buffer_position() as usize,
-            depth,
-            empty,
-        })
+        Ok(Element { attrs, qname, local: local_of(qname), pos, content_start: self.lexer.pos(), depth, empty })
     }
 
     /// The root element of the document (skipping the declaration, comments and whitespace).
     pub fn root(&mut self) -> Result<Element<'a>, XmlError> {
         loop {
-            let (pos, ev) = self.read()?;
-            match ev {
-                Event::Start(s) => return self.open(pos, s, false),
-                Event::Empty(s) => return self.open(pos, s, true),
-                Event::Decl(_) | Event::Comment(_) | Event::PI(_) => {}
-                Event::Text(t) if t.chars().all(|c| c.is_ascii_whitespace()) => {}
-                Event::DocType(_) => return Err(self.error_at(pos, XmlErrorKind::DtdRefused)),
-                Event::Eof => return Err(self.error_at(pos, XmlErrorKind::UnexpectedEof)),
+            let (pos, t) = self.read()?;
+            match t {
+                Token::Start { name, attrs, empty } => return self.open(pos, name, attrs, empty),
+                Token::Decl | Token::Comment | Token::Pi => {}
+                Token::Text(t) if is_xml_space(t) => {}
+                Token::DocType => return Err(self.error_at(pos, XmlErrorKind::DtdRefused)),
+                Token::Eof => return Err(self.error_at(pos, XmlErrorKind::UnexpectedEof)),
                 _ => {
                     return Err(self.error_at(pos, XmlErrorKind::UnexpectedContent("content before the root element")));
                 }
@@ -227,12 +205,12 @@ impl<'a> XmlReader<'a> {
             self.skip_open()?;
         }
         loop {
-            let (pos, ev) = self.read()?;
-            match ev {
-                Event::Eof => return Ok(()),
-                Event::Comment(_) | Event::PI(_) => {}
-                Event::Text(t) if t.chars().all(|c| c.is_ascii_whitespace()) => {}
-                Event::DocType(_) => return Err(self.error_at(pos, XmlErrorKind::DtdRefused)),
+            let (pos, t) = self.read()?;
+            match t {
+                Token::Eof => return Ok(()),
+                Token::Comment | Token::Pi => {}
+                Token::Text(t) if is_xml_space(t) => {}
+                Token::DocType => return Err(self.error_at(pos, XmlErrorKind::DtdRefused)),
                 _ => {
                     return Err(self.error_at(pos, XmlErrorKind::UnexpectedContent("content after the root element")));
                 }
@@ -241,16 +219,15 @@ impl<'a> XmlReader<'a> {
     }
 
     /// Closes the innermost open element; the end tag must name it.
-    fn close(&mut self, pos: usize, end: &quick_xml::events::BytesEnd<'_>) -> Result<(), XmlError> {
-        let name = end.name();
+    fn close(&mut self, pos: usize, name: &str) -> Result<(), XmlError> {
         match self.stack.last() {
-            Some(&(_, open)) if open == name.as_ref() => {
+            Some(&(_, open)) if open == name => {
                 self.stack.pop();
                 Ok(())
             }
             Some(&(_, open)) => Err(self.error_at(
                 pos,
-                XmlErrorKind::Syntax(format!("expected </{open}>, found </{}>", XmlError::shorten(name.as_ref()))),
+                XmlErrorKind::Syntax(format!("expected </{open}>, found </{}>", XmlError::shorten(name))),
             )),
             None => Err(self.error_at(pos, XmlErrorKind::Syntax("end tag without a start tag".into()))),
         }
@@ -269,38 +246,42 @@ impl<'a> XmlReader<'a> {
     fn skip_open(&mut self) -> Result<(), XmlError> {
         let target = self.stack.len();
         loop {
-            let (pos, ev) = self.read()?;
-            match ev {
-                Event::Start(s) => {
-                    self.open(pos, s, false)?;
+            let (pos, t) = self.read()?;
+            match t {
+                Token::Start { name, attrs, empty } => {
+                    self.open(pos, name, attrs, empty)?;
                 }
-                Event::End(e) => {
-                    self.close(pos, &e)?;
+                Token::End { name } => {
+                    self.close(pos, name)?;
                     if self.stack.len() < target {
                         return Ok(());
                     }
                 }
-                Event::DocType(_) => return Err(self.error_at(pos, XmlErrorKind::DtdRefused)),
-                Event::GeneralRef(r) => {
-                    self.resolve_ref(pos, &r)?;
+                Token::DocType => return Err(self.error_at(pos, XmlErrorKind::DtdRefused)),
+                Token::Ref(r) => {
+                    self.resolve_ref(pos, r)?;
                 }
-                Event::Eof => return Err(self.error_at(pos, XmlErrorKind::UnexpectedEof)),
-                _ => {}
+                Token::Decl => {
+                    return Err(self.error_at(pos, XmlErrorKind::UnexpectedContent("XML declaration")));
+                }
+                Token::Eof => return Err(self.error_at(pos, XmlErrorKind::UnexpectedEof)),
+                Token::Text(_) | Token::CData(_) | Token::Comment | Token::Pi => {}
             }
         }
     }
 
-    fn resolve_ref(&self, pos: usize, r: &quick_xml::events::BytesRef<'_>) -> Result<Cow<'static, str>, XmlError> {
-        match r.resolve_char_ref() {
-            Ok(Some(c)) => return Ok(Cow::Owned(c.to_string())),
-            Ok(None) => {}
-            Err(e) => return Err(self.error_at(pos, XmlErrorKind::Syntax(e.to_string()))),
+    fn ref_error(&self, pos: usize, e: RefError, name: &str) -> XmlError {
+        match e {
+            RefError::Unknown => self.error_at(pos, XmlErrorKind::UnknownEntity(XmlError::shorten(name))),
+            RefError::BadCharacter => self.error_at(
+                pos,
+                XmlErrorKind::Syntax(format!("&{}; is not a character XML allows", XmlError::shorten(name))),
+            ),
         }
-        let name: &str = r;
-        match quick_xml::escape::resolve_predefined_entity(name) {
-            Some(s) => Ok(Cow::Borrowed(s)),
-            None => Err(self.error_at(pos, XmlErrorKind::UnknownEntity(XmlError::shorten(name)))),
-        }
+    }
+
+    fn resolve_ref(&self, pos: usize, name: &str) -> Result<Cow<'static, str>, XmlError> {
+        resolve_reference(name).map_err(|e| self.ref_error(pos, e, name))
     }
 
     /// The next child element of `parent`, or `None` when `parent` has ended. A child the caller
@@ -313,32 +294,58 @@ impl<'a> XmlReader<'a> {
             self.skip_open()?;
         }
         loop {
-            let (pos, ev) = self.read()?;
-            match ev {
-                Event::Start(s) => return self.open(pos, s, false).map(Some),
-                Event::Empty(s) => return self.open(pos, s, true).map(Some),
-                Event::End(e) => {
-                    self.close(pos, &e)?;
+            let (pos, t) = self.read()?;
+            match t {
+                Token::Start { name, attrs, empty } => return self.open(pos, name, attrs, empty).map(Some),
+                Token::End { name } => {
+                    self.close(pos, name)?;
                     return Ok(None);
                 }
-                Event::Text(t) => {
-                    if self.strict && !t.chars().all(|c| c.is_ascii_whitespace()) {
+                Token::Text(t) => {
+                    if self.strict && !is_xml_space(t) {
                         return Err(self.error_at(pos, XmlErrorKind::UnexpectedContent("text between elements")));
                     }
                 }
-                Event::CData(_) | Event::GeneralRef(_) => {
+                Token::CData(_) | Token::Ref(_) => {
                     if self.strict {
                         return Err(self.error_at(pos, XmlErrorKind::UnexpectedContent("text between elements")));
                     }
+                    if let Token::Ref(r) = t {
+                        self.resolve_ref(pos, r)?;
+                    }
                 }
-                Event::Comment(_) | Event::PI(_) => {}
-                Event::DocType(_) => return Err(self.error_at(pos, XmlErrorKind::DtdRefused)),
-                Event::Decl(_) => {
+                Token::Comment | Token::Pi => {}
+                Token::DocType => return Err(self.error_at(pos, XmlErrorKind::DtdRefused)),
+                Token::Decl => {
                     return Err(self.error_at(pos, XmlErrorKind::UnexpectedContent("XML declaration")));
                 }
-                Event::Eof => return Err(self.error_at(pos, XmlErrorKind::UnexpectedEof)),
+                Token::Eof => return Err(self.error_at(pos, XmlErrorKind::UnexpectedEof)),
             }
         }
+    }
+
+    /// The common leaf `text</qname>` read in one step: when the content of the innermost open
+    /// element is plain text (no markup, reference or carriage return) directly followed by its own
+    /// end tag, that text is borrowed from the input and the end tag consumed with it. Anything else
+    /// is left to the token path (`None`).
+    fn plain_leaf_text(&mut self) -> Option<&'a str> {
+        let &(_, qname) = self.stack.last()?;
+        let rest = self.lexer.rest();
+        let bytes = rest.as_bytes();
+        let lt = memchr::memchr3(b'<', b'&', b'\r', bytes)?;
+        let close = 2 + qname.len();
+        let tail = &bytes[lt..];
+        if tail.len() <= close || tail[0] != b'<' || tail[1] != b'/' || tail[close] != b'>' {
+            return None;
+        }
+        if &tail[2..close] != qname.as_bytes() {
+            return None;
+        }
+        // `rest[..lt]` ends before an ASCII `<`, so on a character boundary.
+        let text = &rest[..lt];
+        self.lexer.advance(lt + close + 1);
+        self.stack.pop();
+        Some(text)
     }
 
     /// The text content of `el` (entity and character references resolved), consuming it. An element
@@ -350,26 +357,29 @@ impl<'a> XmlReader<'a> {
         if !self.is_current(el) {
             return Err(self.error_on(el, XmlErrorKind::UnexpectedContent("read of an element already consumed")));
         }
+        if let Some(text) = self.plain_leaf_text() {
+            return Ok(Cow::Borrowed(text));
+        }
         let mut acc: Option<Cow<'a, str>> = None;
         loop {
-            let (pos, ev) = self.read()?;
-            let piece: Cow<'a, str> = match ev {
-                Event::Text(t) => t.xml10_content(),
-                Event::CData(c) => c.into_inner(),
-                Event::GeneralRef(r) => self.resolve_ref(pos, &r)?,
-                Event::End(e) => {
-                    self.close(pos, &e)?;
+            let (pos, t) = self.read()?;
+            let piece: Cow<'a, str> = match t {
+                Token::Text(t) => normalize_line_ends(t),
+                Token::CData(c) => Cow::Borrowed(c),
+                Token::Ref(r) => self.resolve_ref(pos, r)?,
+                Token::End { name } => {
+                    self.close(pos, name)?;
                     return Ok(acc.unwrap_or(Cow::Borrowed("")));
                 }
-                Event::Comment(_) | Event::PI(_) => continue,
-                Event::Start(_) | Event::Empty(_) => {
+                Token::Comment | Token::Pi => continue,
+                Token::Start { .. } => {
                     return Err(self.error_at(pos, XmlErrorKind::UnexpectedContent("element where text was expected")));
                 }
-                Event::DocType(_) => return Err(self.error_at(pos, XmlErrorKind::DtdRefused)),
-                Event::Decl(_) => {
+                Token::DocType => return Err(self.error_at(pos, XmlErrorKind::DtdRefused)),
+                Token::Decl => {
                     return Err(self.error_at(pos, XmlErrorKind::UnexpectedContent("XML declaration")));
                 }
-                Event::Eof => return Err(self.error_at(pos, XmlErrorKind::UnexpectedEof)),
+                Token::Eof => return Err(self.error_at(pos, XmlErrorKind::UnexpectedEof)),
             };
             acc = Some(match acc {
                 None => piece,
@@ -406,7 +416,7 @@ impl<'a> XmlReader<'a> {
             return Ok("");
         }
         self.skip(el)?;
-        let end = self.inner.buffer_position() as usize;
+        let end = self.lexer.pos();
         let inner = &self.input[el.content_start..end];
         let close = inner.rfind("</").unwrap_or(inner.len());
         Ok(&inner[..close])
@@ -420,37 +430,68 @@ impl<'a> XmlReader<'a> {
         self.skip(el)
     }
 
-    /// The value of attribute `name` (matched by local name) on `el`, unescaped.
-    pub fn attr(&self, el: &Element<'a>, name: &str) -> Result<Option<String>, XmlError> {
-        for a in el.start.attributes().with_checks(false) {
-            let a = a.map_err(|e| self.error_on(el, XmlErrorKind::Syntax(e.to_string())))?;
-            let key = a.key.as_ref();
-            let local = local_of(key);
-            if local == name && !key.starts_with("xmlns") {
-                let v = a
-                    .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                    .map_err(|e| self.error_on(el, XmlErrorKind::Syntax(e.to_string())))?;
-                return Ok(Some(v.into_owned()));
+    /// Each attribute of `el` that is not a namespace declaration, as (qualified name, local name,
+    /// raw value), in one pass over the tag.
+    fn each_attr(
+        &self,
+        el: &Element<'a>,
+        mut f: impl FnMut(&'a str, &'a str) -> Result<bool, XmlError>,
+    ) -> Result<(), XmlError> {
+        for a in Attrs::new(el.attrs) {
+            let (key, raw) = a.map_err(|m| self.error_on(el, XmlErrorKind::Syntax(m.to_owned())))?;
+            if key.starts_with("xmlns") && (key.len() == 5 || key.as_bytes()[5] == b':') {
+                continue;
+            }
+            if !f(key, raw)? {
+                break;
             }
         }
-        Ok(None)
+        Ok(())
+    }
+
+    fn attr_text(&self, el: &Element<'a>, raw: &'a str) -> Result<Cow<'a, str>, XmlError> {
+        normalize_attribute(raw).map_err(|(e, name)| {
+            let mut err = self.ref_error(el.pos, e, name);
+            if !self.is_open(el) {
+                err = self.error_on(el, err.kind);
+            }
+            err
+        })
+    }
+
+    /// The value of attribute `name` (matched by local name) on `el`, unescaped and borrowed from
+    /// the input when it needs no unescaping.
+    pub fn attr_str(&self, el: &Element<'a>, name: &str) -> Result<Option<Cow<'a, str>>, XmlError> {
+        let mut found = None;
+        self.each_attr(el, |key, raw| {
+            if local_of(key) == name {
+                found = Some(raw);
+                return Ok(false);
+            }
+            Ok(true)
+        })?;
+        found.map(|raw| self.attr_text(el, raw)).transpose()
+    }
+
+    /// The value of attribute `name` (matched by local name) on `el`, unescaped.
+    pub fn attr(&self, el: &Element<'a>, name: &str) -> Result<Option<String>, XmlError> {
+        Ok(self.attr_str(el, name)?.map(Cow::into_owned))
     }
 
     /// All attributes of `el` as (local name, unescaped value), namespace declarations left out.
+    /// An attribute given twice is an error.
     pub fn attributes(&self, el: &Element<'a>) -> Result<Vec<(String, String)>, XmlError> {
+        let mut keys: Vec<&str> = Vec::new();
         let mut out = Vec::new();
-        for a in el.start.attributes() {
-            let a = a.map_err(|e| self.error_on(el, XmlErrorKind::Syntax(e.to_string())))?;
-            let key = a.key.as_ref();
-            if key.starts_with("xmlns") {
-                continue;
+        self.each_attr(el, |key, raw| {
+            if keys.contains(&key) {
+                return Err(self
+                    .error_on(el, XmlErrorKind::Syntax(format!("attribute {} given twice", XmlError::shorten(key)))));
             }
-            let local = local_of(key);
-            let v = a
-                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .map_err(|e| self.error_on(el, XmlErrorKind::Syntax(e.to_string())))?;
-            out.push((local.to_owned(), v.into_owned()));
-        }
+            keys.push(key);
+            out.push((local_of(key).to_owned(), self.attr_text(el, raw)?.into_owned()));
+            Ok(true)
+        })?;
         Ok(out)
     }
 
@@ -458,19 +499,12 @@ impl<'a> XmlReader<'a> {
     /// attributes, in the order of `names`.
     pub fn attrs<const N: usize>(&self, el: &Element<'a>, names: [&str; N]) -> Result<[Option<String>; N], XmlError> {
         let mut out: [Option<String>; N] = std::array::from_fn(|_| None);
-        for a in el.start.attributes().with_checks(false) {
-            let a = a.map_err(|e| self.error_on(el, XmlErrorKind::Syntax(e.to_string())))?;
-            let key = a.key.as_ref();
-            if key.starts_with("xmlns") {
-                continue;
-            }
+        self.each_attr(el, |key, raw| {
             if let Some(i) = names.iter().position(|n| *n == local_of(key)) {
-                let v = a
-                    .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                    .map_err(|e| self.error_on(el, XmlErrorKind::Syntax(e.to_string())))?;
-                out[i] = Some(v.into_owned());
+                out[i] = Some(self.attr_text(el, raw)?.into_owned());
             }
-        }
+            Ok(true)
+        })?;
         Ok(out)
     }
 
@@ -479,9 +513,9 @@ impl<'a> XmlReader<'a> {
         self.attr(el, name)?.ok_or_else(|| self.error_on(el, XmlErrorKind::MissingAttribute(name)))
     }
 
-    /// An optional attribute parsed as a [`XmlValue`].
+    /// An optional attribute parsed as a [`XmlValue`] (no copy of the text is made).
     pub fn attr_value<T: XmlValue>(&self, el: &Element<'a>, name: &str) -> Result<Option<T>, XmlError> {
-        match self.attr(el, name)? {
+        match self.attr_str(el, name)? {
             None => Ok(None),
             Some(v) => T::parse_xml(&v).map(Some).ok_or_else(|| self.invalid(el, &v, T::EXPECTED)),
         }

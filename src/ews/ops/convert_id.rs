@@ -19,6 +19,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::xml::{Element, FromXml, ToXml, XmlError, XmlErrorKind, XmlReader, XmlWriter, xml_enum};
 
+use super::schema_order::SequenceOrder;
+
 use crate::ews::operation::Operation;
 use crate::ews::paging::{read_no_children, required_attr_value};
 use crate::ews::response::{MessageContent, ResponseMessage, response_messages_xml};
@@ -216,12 +218,15 @@ impl ToXml for ConvertId {
 impl FromXml for ConvertId {
     fn from_xml<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Self, XmlError> {
         let destination_format = required_attr_value(r, el, "DestinationFormat")?;
+        let mut order = SequenceOrder::default();
         let mut source_ids = None;
         while let Some(c) = r.next_child(el)? {
             if c.name() != "SourceIds" {
                 r.unknown(&c)?;
                 continue;
             }
+            // The only element of the sequence: a second one is refused.
+            order.check(r, &c, 0)?;
             let mut ids = Vec::new();
             while let Some(i) = r.next_child(&c)? {
                 if SOURCE_ELEMENTS.contains(&i.name()) {

@@ -17,6 +17,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::xml::{Element, FromXml, ToXml, XmlError, XmlReader, XmlWriter};
 
+use super::schema_order::SequenceOrder;
+
 use crate::ews::folder::{Folder, FolderInfo, read_folders, write_folders};
 use crate::ews::ids::{BaseFolderId, read_target_folder, write_target_folder};
 use crate::ews::operation::Operation;
@@ -59,11 +61,18 @@ impl ToXml for CreateFolder {
 
 impl FromXml for CreateFolder {
     fn from_xml<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Self, XmlError> {
+        let mut order = SequenceOrder::default();
         let (mut parent, mut folders) = (None, None);
         while let Some(c) = r.next_child(el)? {
             match c.name() {
-                "ParentFolderId" => parent = Some(read_target_folder(r, &c)?),
-                "Folders" => folders = Some(read_folders(r, &c)?),
+                "ParentFolderId" => {
+                    order.check(r, &c, 0)?;
+                    parent = Some(read_target_folder(r, &c)?);
+                }
+                "Folders" => {
+                    order.check(r, &c, 1)?;
+                    folders = Some(read_folders(r, &c)?);
+                }
                 _ => r.unknown(&c)?,
             }
         }

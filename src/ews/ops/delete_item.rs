@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::xml::{Element, FromXml, ToXml, XmlError, XmlErrorKind, XmlReader, XmlWriter, xml_enum};
 
+use super::schema_order::SequenceOrder;
+
 use crate::ews::ids::ItemId;
 use crate::ews::operation::Operation;
 use crate::ews::response::{ResponseMessage, response_messages_xml};
@@ -82,10 +84,13 @@ impl FromXml for DeleteItem {
             send_meeting_cancellations: r.attr_value(el, "SendMeetingCancellations")?,
             affected_task_occurrences: r.attr_value(el, "AffectedTaskOccurrences")?,
         };
+        let mut order = SequenceOrder::default();
         let mut seen = false;
         while let Some(c) = r.next_child(el)? {
             match c.name() {
                 "ItemIds" => {
+                    // The only element of the sequence: a second one is refused.
+                    order.check(r, &c, 0)?;
                     seen = true;
                     req.item_ids = r.list(&c, "ItemId")?;
                 }

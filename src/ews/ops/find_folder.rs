@@ -16,6 +16,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::xml::{Element, FromXml, ToXml, XmlError, XmlReader, XmlWriter, xml_enum};
 
+use super::schema_order::SequenceOrder;
+
 use crate::ews::folder::{Folder, read_folders, write_folders};
 use crate::ews::ids::{BaseFolderId, read_folder_ids, write_folder_ids};
 use crate::ews::operation::Operation;
@@ -121,14 +123,30 @@ impl ToXml for FindFolder {
 impl FromXml for FindFolder {
     fn from_xml<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Self, XmlError> {
         let traversal = required_attr_value(r, el, "Traversal")?;
+        let mut order = SequenceOrder::default();
         let (mut shape, mut view, mut restriction, mut parents) = (None, None, None, None);
         while let Some(c) = r.next_child(el)? {
             match c.name() {
-                "FolderShape" => shape = Some(FolderShape::from_xml(r, &c)?),
-                "IndexedPageFolderView" => view = Some(FolderView::IndexedPage(IndexedPageView::read(r, &c)?)),
-                "FractionalPageFolderView" => view = Some(FolderView::FractionalPage(FractionalPageView::read(r, &c)?)),
-                "Restriction" => restriction = Some(Restriction::from_xml(r, &c)?),
-                "ParentFolderIds" => parents = Some(read_folder_ids(r, &c)?),
+                "FolderShape" => {
+                    order.check(r, &c, 0)?;
+                    shape = Some(FolderShape::from_xml(r, &c)?);
+                }
+                "IndexedPageFolderView" => {
+                    order.check(r, &c, 1)?;
+                    view = Some(FolderView::IndexedPage(IndexedPageView::read(r, &c)?));
+                }
+                "FractionalPageFolderView" => {
+                    order.check(r, &c, 1)?;
+                    view = Some(FolderView::FractionalPage(FractionalPageView::read(r, &c)?));
+                }
+                "Restriction" => {
+                    order.check(r, &c, 2)?;
+                    restriction = Some(Restriction::from_xml(r, &c)?);
+                }
+                "ParentFolderIds" => {
+                    order.check(r, &c, 3)?;
+                    parents = Some(read_folder_ids(r, &c)?);
+                }
                 _ => r.unknown(&c)?,
             }
         }

@@ -19,6 +19,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::xml::{Element, FromXml, ToXml, XmlError, XmlErrorKind, XmlReader, XmlWriter, xml_enum};
 
+use super::schema_order::SequenceOrder;
+
 use crate::ews::datetime::EwsDateTime;
 use crate::ews::ids::{BaseFolderId, read_folder_ids, write_folder_ids};
 use crate::ews::item::{Item, read_items, write_items};
@@ -453,11 +455,21 @@ impl FromXml for FindItem {
             parent_folder_ids: Vec::new(),
             query_string: None,
         };
+        // Schema positions: ItemShape, the view choice, the grouping choice, Restriction,
+        // SortOrder, ParentFolderIds, QueryString.
+        let mut order = SequenceOrder::default();
         while let Some(c) = r.next_child(el)? {
             match c.name() {
-                "ItemShape" => shape = Some(ItemShape::from_xml(r, &c)?),
-                "Restriction" => req.restriction = Some(Restriction::from_xml(r, &c)?),
+                "ItemShape" => {
+                    order.check(r, &c, 0)?;
+                    shape = Some(ItemShape::from_xml(r, &c)?);
+                }
+                "Restriction" => {
+                    order.check(r, &c, 3)?;
+                    req.restriction = Some(Restriction::from_xml(r, &c)?);
+                }
                 "SortOrder" => {
+                    order.check(r, &c, 4)?;
                     while let Some(o) = r.next_child(&c)? {
                         match o.name() {
                             "FieldOrder" => req.sort_order.push(FieldOrder::from_xml(r, &o)?),
@@ -468,12 +480,20 @@ impl FromXml for FindItem {
                         return Err(r.missing(&c, "FieldOrder"));
                     }
                 }
-                "ParentFolderIds" => parents = Some(read_folder_ids(r, &c)?),
-                "QueryString" => req.query_string = Some(QueryString::from_xml(r, &c)?),
+                "ParentFolderIds" => {
+                    order.check(r, &c, 5)?;
+                    parents = Some(read_folder_ids(r, &c)?);
+                }
+                "QueryString" => {
+                    order.check(r, &c, 6)?;
+                    req.query_string = Some(QueryString::from_xml(r, &c)?);
+                }
                 _ => {
                     if let Some(v) = ItemView::read(r, &c)? {
+                        order.check(r, &c, 1)?;
                         req.view = Some(v);
                     } else if let Some(g) = Grouping::read(r, &c)? {
+                        order.check(r, &c, 2)?;
                         req.grouping = Some(g);
                     } else {
                         r.unknown(&c)?;

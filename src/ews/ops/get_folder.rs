@@ -15,6 +15,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::xml::{Element, FromXml, ToXml, XmlError, XmlReader, XmlWriter};
 
+use super::schema_order::SequenceOrder;
+
 use crate::ews::folder::{Folder, FolderInfo};
 use crate::ews::ids::{BaseFolderId, DistinguishedFolderName, read_folder_ids, write_folder_ids};
 use crate::ews::operation::Operation;
@@ -57,11 +59,18 @@ impl ToXml for GetFolder {
 
 impl FromXml for GetFolder {
     fn from_xml<'a>(r: &mut XmlReader<'a>, el: &Element<'a>) -> Result<Self, XmlError> {
+        let mut order = SequenceOrder::default();
         let (mut shape, mut ids) = (None, None);
         while let Some(c) = r.next_child(el)? {
             match c.name() {
-                "FolderShape" => shape = Some(FolderShape::from_xml(r, &c)?),
-                "FolderIds" => ids = Some(read_folder_ids(r, &c)?),
+                "FolderShape" => {
+                    order.check(r, &c, 0)?;
+                    shape = Some(FolderShape::from_xml(r, &c)?);
+                }
+                "FolderIds" => {
+                    order.check(r, &c, 1)?;
+                    ids = Some(read_folder_ids(r, &c)?);
+                }
                 _ => r.unknown(&c)?,
             }
         }

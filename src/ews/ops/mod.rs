@@ -9,7 +9,7 @@ pub mod find_item;
 pub mod get_folder;
 pub mod get_item;
 pub mod resolve_names;
-mod schema_order;
+pub(crate) mod schema_order;
 pub mod sync_folder_items;
 pub mod update_item;
 

@@ -18,6 +18,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::xml::{Element, FromXml, ToXml, XmlError, XmlErrorKind, XmlReader, XmlWriter, xml_enum};
 
+use super::schema_order::SequenceOrder;
+
 use crate::ews::contact::Contact;
 use crate::ews::ids::{BaseFolderId, read_folder_ids, write_folder_ids};
 use crate::ews::mailbox::Mailbox;
@@ -96,16 +98,19 @@ impl FromXml for ResolveNames {
         let return_full_contact_data = required_attr_value(r, el, "ReturnFullContactData")?;
         let search_scope = r.attr_value(el, "SearchScope")?;
         let contact_data_shape = r.attr_value(el, "ContactDataShape")?;
+        let mut order = SequenceOrder::default();
         let (mut parent_folder_ids, mut entry) = (Vec::new(), None);
         while let Some(c) = r.next_child(el)? {
             match c.name() {
                 "ParentFolderIds" => {
+                    order.check(r, &c, 0)?;
                     parent_folder_ids = read_folder_ids(r, &c)?;
                     if r.is_strict() && parent_folder_ids.is_empty() {
                         return Err(r.missing(&c, "FolderId"));
                     }
                 }
                 "UnresolvedEntry" => {
+                    order.check(r, &c, 1)?;
                     let v: String = r.value(&c)?;
                     if r.is_strict() && v.is_empty() {
                         return Err(r.invalid(&c, &v, "a non-empty string"));

@@ -63,6 +63,7 @@ pub struct ServiceAccount {
     pub(crate) password: Secret,
     pub(crate) mailbox: Option<String>,
     pub(crate) grant: ImpersonationGrant,
+    pub(crate) accepts: Option<UserNameFormat>,
 }
 
 impl fmt::Debug for ServiceAccount {
@@ -72,6 +73,7 @@ impl fmt::Debug for ServiceAccount {
             .field("password", &self.password)
             .field("mailbox", &self.mailbox)
             .field("grant", &self.grant)
+            .field("accepts", &self.accepts)
             .finish()
     }
 }
@@ -80,7 +82,35 @@ impl ServiceAccount {
     /// An account with user principal name `upn` and `password`, no mailbox of its own and no
     /// impersonation right.
     pub fn new(upn: impl Into<String>, password: impl Into<Secret>) -> Self {
-        ServiceAccount { name: upn.into(), password: password.into(), mailbox: None, grant: ImpersonationGrant::None }
+        ServiceAccount {
+            name: upn.into(),
+            password: password.into(),
+            mailbox: None,
+            grant: ImpersonationGrant::None,
+            accepts: None,
+        }
+    }
+
+    /// Accepts sign-ins (Basic and NTLM) only by logon names of `format`: the UPN
+    /// (`svc@contoso.com`), or the down-level names (`CONTOSO\svc`, `contoso.com\svc`), as some
+    /// networks do; a sign-in by the other form is refused with HTTP 401. By default both forms
+    /// are accepted.
+    ///
+    /// ```
+    /// use exsync::sim::ServiceAccount;
+    /// use exsync::transport::UserNameFormat;
+    ///
+    /// let svc = ServiceAccount::new("svc@contoso.com", "pw").accepting_only(UserNameFormat::DownLevel);
+    /// assert_eq!(svc.accepted_format(), Some(UserNameFormat::DownLevel));
+    /// ```
+    pub fn accepting_only(mut self, format: UserNameFormat) -> Self {
+        self.accepts = Some(format);
+        self
+    }
+
+    /// The only logon-name form accepted, if restricted ([`ServiceAccount::accepting_only`]).
+    pub fn accepted_format(&self) -> Option<UserNameFormat> {
+        self.accepts
     }
 
     /// Gives the account a mailbox of its own (it must be configured with `mailbox(…)` too):
@@ -446,11 +476,14 @@ impl Directory {
     }
 
     /// The service account a logon name denotes: its UPN, `NETBIOS\user` or `upn-domain\user`
-    /// (case-insensitive).
+    /// (case-insensitive), unless the account accepts only the other form.
     pub(crate) fn account_by_logon(&self, logon: &str) -> Option<&Arc<Account>> {
         let name = UserName::parse(logon).ok()?;
         self.accounts.iter().find(|a| {
             if !a.upn.user().eq_ignore_ascii_case(name.user()) {
+                return false;
+            }
+            if a.config.accepts.is_some_and(|only| only != name.format()) {
                 return false;
             }
             match name.format() {
@@ -505,6 +538,28 @@ mod tests {
         for bad in ["svc@contoso.net", r"FABRIKAM\svc", r"contoso.net\svc", "other@contoso.com", "svc"] {
             assert!(d.account_by_logon(bad).is_none(), "{bad}");
         }
+    }
+
+    #[test]
+    fn accounts_accepting_one_form_only() {
+        let d = Directory::new(
+            vec!["contoso.com".into()],
+            None,
+            None,
+            vec![
+                ServiceAccount::new("upn@contoso.com", "pw").accepting_only(UserNameFormat::Upn),
+                ServiceAccount::new("legacy@contoso.com", "pw").accepting_only(UserNameFormat::DownLevel),
+            ],
+            vec![],
+            7,
+        )
+        .unwrap();
+        assert!(d.account_by_logon("upn@contoso.com").is_some());
+        assert!(d.account_by_logon(r"CONTOSO\upn").is_none());
+        assert!(d.account_by_logon(r"contoso.com\upn").is_none());
+        assert!(d.account_by_logon("legacy@contoso.com").is_none());
+        assert!(d.account_by_logon(r"CONTOSO\legacy").is_some());
+        assert!(d.account_by_logon(r"contoso.com\legacy").is_some());
     }
 
     #[test]

@@ -134,6 +134,7 @@ pub struct SimServerBuilder {
     auth: AuthSchemes,
     tls: bool,
     tls_host_names: Vec<String>,
+    public_host: Option<String>,
     extended_protection: bool,
     bind: SocketAddr,
     seed: u64,
@@ -155,6 +156,7 @@ impl Default for SimServerBuilder {
             auth: AuthSchemes::default(),
             tls: false,
             tls_host_names: Vec::new(),
+            public_host: None,
             extended_protection: true,
             bind: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
             seed: DEFAULT_SEED,
@@ -237,6 +239,16 @@ impl SimServerBuilder {
         self
     }
 
+    /// The host name the server gives itself in the URLs it hands out (the EWS URL autodiscover
+    /// answers with, [`SimServer::ews_url`], [`SimServer::token_url`]), as a real Exchange
+    /// publishes `https://mail.contoso.com/EWS/Exchange.asmx`; with TLS the certificate names it
+    /// too. Clients resolve it to the server's address (e.g. with `HttpOptions::resolve`, for
+    /// `name:port`). Default: the listening IP address.
+    pub fn public_host_name(mut self, name: impl Into<String>) -> Self {
+        self.public_host = Some(name.into());
+        self
+    }
+
     /// Whether NTLM sign-ins over TLS must carry the channel bindings of the server's certificate,
     /// as Exchange's Extended Protection set to *Require* (the default since Exchange 2019 CU14)
     /// demands. Default: on. Off, channel bindings are not checked.
@@ -288,6 +300,11 @@ impl SimServerBuilder {
         if self.auth.is_empty() {
             return Err(SimError::NoAuthScheme);
         }
+        if let Some(name) = &self.public_host {
+            if !matches!(url::Host::parse(name.trim()), Ok(url::Host::Domain(_))) {
+                return Err(SimError::InvalidDomain { domain: name.clone() });
+            }
+        }
         let mut directory =
             Directory::new(self.domains, self.netbios, self.tenant_id, self.accounts, self.apps, self.seed)?;
         let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
@@ -304,13 +321,15 @@ impl SimServerBuilder {
             TcpListener::bind(self.bind).await.map_err(|source| SimError::Bind { addr: self.bind, source })?;
         let local = listener.local_addr().map_err(|source| SimError::Bind { addr: self.bind, source })?;
         let host = if local.ip().is_unspecified() { IpAddr::V4(Ipv4Addr::LOCALHOST) } else { local.ip() };
-        let url_host = match host {
-            IpAddr::V6(v6) => format!("[{v6}]"),
-            v4 => v4.to_string(),
+        let url_host = match (&self.public_host, host) {
+            (Some(name), _) => name.trim().to_ascii_lowercase(),
+            (None, IpAddr::V6(v6)) => format!("[{v6}]"),
+            (None, v4) => v4.to_string(),
         };
         let tls = if self.tls {
             let mut hosts = vec!["localhost".to_owned(), "127.0.0.1".to_owned()];
-            for name in std::iter::once(host.to_string()).chain(self.tls_host_names) {
+            let public = self.public_host.iter().map(|h| h.trim().to_ascii_lowercase());
+            for name in std::iter::once(host.to_string()).chain(public).chain(self.tls_host_names) {
                 if !hosts.contains(&name) {
                     hosts.push(name);
                 }
@@ -386,7 +405,8 @@ impl SimServer {
         self.local
     }
 
-    /// `http://127.0.0.1:port` (or `https://…`).
+    /// `http://127.0.0.1:port` (or `https://…`, and the
+    /// [public host name](SimServerBuilder::public_host_name) instead of the address when set).
     pub fn base_url(&self) -> &str {
         &self.shared.base_url
     }
