@@ -236,13 +236,19 @@ pub enum FfiError {
     /// The state store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// A sync run failed.
+    /// A sync run failed (boxed: it may carry the run's report).
     #[error(transparent)]
-    Sync(#[from] SyncError),
+    Sync(Box<SyncError>),
     /// The simulator failed.
     #[cfg(feature = "sim")]
     #[error(transparent)]
     Sim(#[from] crate::sim::SimError),
+}
+
+impl From<SyncError> for FfiError {
+    fn from(e: SyncError) -> Self {
+        FfiError::Sync(Box::new(e))
+    }
 }
 
 impl FfiError {
