@@ -526,3 +526,43 @@ fn connected_engine_syncs_both_ways_with_the_simulator() {
         std::fs::remove_dir_all(&dir).ok();
     }
 }
+
+#[test]
+fn validation_over_https_trusts_the_simulators_ca() {
+    unsafe {
+        let config = c(
+            r#"{"domains":["contoso.com"],"service_account":"svc@contoso.com","password":"Passw0rd!","mailboxes":["alice@contoso.com"],"tls":true}"#,
+        );
+        let mut sim = null_mut();
+        ok(exsync_simulator_start(config.as_ptr(), &mut sim));
+        let url = text(|b, n, l| exsync_simulator_ews_url(sim, b, n, l)).unwrap();
+        assert!(url.starts_with("https://"), "{url}");
+        let ca = text(|b, n, l| exsync_simulator_ca_certificate(sim, b, n, l)).unwrap();
+        assert!(ca.contains("BEGIN CERTIFICATE"));
+        let s = new_setup();
+        ok(exsync_setup_set_sync_scope(s, EXSYNC_KIND_CONTACTS as u32));
+        ok(exsync_setup_set_connection_method(s, EXSYNC_METHOD_NTLM as u32));
+        ok(exsync_setup_set_user_name(s, c("svc@contoso.com").as_ptr()));
+        ok(exsync_setup_set_password(s, c("Passw0rd!").as_ptr()));
+        ok(exsync_setup_set_additional_domains(s, c("").as_ptr()));
+        ok(exsync_setup_set_validation_target(s, c("alice@contoso.com").as_ptr(), c(&url).as_ptr()));
+        // Without the simulator's CA the certificate step fails.
+        let mut passed = 7;
+        ok(exsync_setup_validate(s, &mut passed));
+        assert_eq!(passed, 0);
+        ok(exsync_setup_trust_ca_pem(s, c(&ca).as_ptr()));
+        ok(exsync_setup_validate(s, &mut passed));
+        assert_eq!(passed, 1, "{}", text(|b, n, l| exsync_setup_validation_report(s, b, n, l)).unwrap());
+        // The engine trusts it too, and connects.
+        let e = open_engine();
+        let key = [5u8; 32];
+        ok(exsync_setup_save(s, e, key.as_ptr(), 32));
+        ok(exsync_engine_trust_ca_pem(e, c(&ca).as_ptr()));
+        ok(exsync_engine_connect(e, key.as_ptr(), 32));
+        ok(exsync_engine_enrol(e, c("alice@contoso.com").as_ptr(), null()));
+        ok(exsync_engine_sync(e, c("alice@contoso.com").as_ptr(), EXSYNC_KIND_CONTACTS as u32));
+        exsync_engine_free(e);
+        exsync_setup_free(s);
+        exsync_simulator_free(sim);
+    }
+}
