@@ -17,12 +17,16 @@
 //!   loopback by `SimServer` (EWS, autodiscover, OAuth token endpoint);
 //! - [`sync`]: the canonical records, settings, and the pure planner of the sync engine;
 //! - [`backend`]: the mailbox trait the engine drives, and the record ↔ EWS mapping;
-//! - [`store`]: durable sync state (SQLite by default, memory for tests).
+//! - [`store`]: durable sync state (SQLite by default, memory for tests);
+//! - `ffi` (feature `sqlite`, on by default): the C ABI (`include/exsync.h`), opaque handles,
+//!   numbered error codes, JSON in and out.
 #![deny(missing_docs)]
 
 pub mod autodiscover;
 pub mod backend;
 pub mod ews;
+#[cfg(feature = "sqlite")]
+pub mod ffi;
 pub mod ntlm;
 pub mod setup;
 #[cfg(feature = "sim")]

@@ -5,7 +5,7 @@
 //!   cursor), then `GetItem` for the created and changed items, as Exchange advises (a sync answer
 //!   cannot carry bodies);
 //! - [`read`]: `GetItem`, up to 100 items a call;
-//! - [`write`]: `CreateItem`, `UpdateItem`, `DeleteItem`, up to 100 items a call, sending no
+//! - [`write`](mod@write): `CreateItem`, `UpdateItem`, `DeleteItem`, up to 100 items a call, sending no
 //!   meeting invitations, updates or cancellations; an update names the change key it is based on
 //!   (`NeverOverwrite`), so an item changed meanwhile fails with
 //!   [`BackendError::StaleChangeKey`];

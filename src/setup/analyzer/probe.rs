@@ -7,7 +7,7 @@
 //! - [`Probe::Autodiscover`]: perform the autodiscover [`Attempt`] exactly as
 //!   [`AutodiscoverPlan`](crate::autodiscover::AutodiscoverPlan) documents it, sending
 //!   `credentials` only when [`Attempt::sends_credentials`]; report the autodiscover
-//!   [`Outcome`](crate::autodiscover::Outcome).
+//!   [`Outcome`].
 //! - [`Probe::Connect`]: open a TCP connection to the URL's host and port (DNS included); report
 //!   a [`ConnectOutcome`].
 //! - [`Probe::TlsHandshake`]: complete a TLS handshake with the URL's host, verifying the chain
