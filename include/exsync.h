@@ -644,6 +644,16 @@ exsync_result exsync_setup_set_additional_domains(exsync_setup *setup, const cha
 exsync_result exsync_setup_set_allow_http_loopback(exsync_setup *setup, int32_t allow);
 
 /**
+ * Trusts `ca_pem` (a PEM CA certificate, such as an on-premises Exchange's internal CA or the
+ * simulator's, from `exsync_simulator_ca_certificate`) besides the public roots when validating.
+ * A certificate that does not read fails the validation run with `EXSYNC_ERR_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `setup` must be NULL or a live setup handle; `ca_pem` NULL or NUL-terminated.
+ */
+exsync_result exsync_setup_trust_ca_pem(exsync_setup *setup, const char *ca_pem);
+
+/**
  * Step 6's fields: the mailbox to test with (in an allowed domain), and the EWS URL when it is
  * entered by hand (NULL or empty to find it by autodiscover).
  *

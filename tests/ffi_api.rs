@@ -379,3 +379,84 @@ fn every_code_is_in_the_header_with_its_number() {
         assert!(header.contains(&line), "the header lacks {line}");
     }
 }
+
+#[test]
+fn setup_validates_against_the_simulator_saves_and_reopens() {
+    unsafe {
+        let sim = start_sim();
+        let url = text(|b, n, l| exsync_simulator_ews_url(sim, b, n, l)).unwrap();
+        let e = open_engine();
+        let key = [7u8; 32];
+        let s = new_setup();
+        ok(exsync_setup_set_sync_scope(s, EXSYNC_KIND_ALL as u32));
+        ok(exsync_setup_set_connection_method(s, EXSYNC_METHOD_NTLM as u32));
+        ok(exsync_setup_set_user_name(s, c(r"contoso.com\svc").as_ptr()));
+        ok(exsync_setup_set_password(s, c("wrong-password").as_ptr()));
+        ok(exsync_setup_set_additional_domains(s, c("").as_ptr()));
+        ok(exsync_setup_set_allow_http_loopback(s, 1));
+        ok(exsync_setup_set_validation_target(s, c("alice@contoso.com").as_ptr(), c(&url).as_ptr()));
+        fails(
+            exsync_setup_save(s, e, key.as_ptr(), key.len()),
+            EXSYNC_ERR_SETUP_VALIDATION_REQUIRED,
+            "not been validated",
+        );
+
+        // A wrong password fails a step (not the call); the report says which.
+        let mut passed = 7;
+        ok(exsync_setup_validate(s, &mut passed));
+        assert_eq!(passed, 0);
+        let report = json(|b, n, l| exsync_setup_validation_report(s, b, n, l));
+        assert!(report.to_string().contains("\"failed\""), "{report}");
+        assert!(!report.to_string().contains("wrong-password"));
+        assert_eq!(step_of(s), EXSYNC_STEP_VALIDATE as u32);
+        fails(exsync_setup_save(s, e, key.as_ptr(), key.len()), EXSYNC_ERR_SETUP_VALIDATION_REQUIRED, "failed");
+
+        // Back to step 4, the right password, validate again in two calls.
+        ok(exsync_setup_go_to(s, EXSYNC_STEP_CREDENTIALS as u32));
+        ok(exsync_setup_set_password(s, c("Passw0rd!").as_ptr()));
+        ok(exsync_setup_go_to(s, EXSYNC_STEP_VALIDATE as u32));
+        ok(exsync_setup_start_validation(s));
+        ok(exsync_setup_run_validation(s, &mut passed));
+        assert_eq!(passed, 1, "{}", text(|b, n, l| exsync_setup_validation_report(s, b, n, l)).unwrap());
+        fails(exsync_setup_run_validation(s, &mut passed), EXSYNC_ERR_WRONG_STATE, "start");
+        assert_eq!(step_of(s), EXSYNC_STEP_SAVE as u32);
+        let state = json(|b, n, l| exsync_setup_state(s, b, n, l));
+        assert_eq!(state["validation"]["status"], "passed");
+
+        // Save: a key of the wrong length is refused; then saved, secrets sealed, no password.
+        fails(exsync_setup_save(s, e, key.as_ptr(), 5), EXSYNC_ERR_INVALID_ARGUMENT, "32 bytes");
+        fails(exsync_setup_save(s, null_mut(), key.as_ptr(), 32), EXSYNC_ERR_NULL_ARGUMENT, "engine");
+        ok(exsync_setup_save(s, e, key.as_ptr(), key.len()));
+        let config = text(|b, n, l| exsync_setup_saved_config(s, b, n, l)).unwrap();
+        assert!(config.contains("default/service-account-password") && !config.contains("Passw0rd"), "{config}");
+        assert_eq!(json(|b, n, l| exsync_setup_state(s, b, n, l))["saved"], true);
+        exsync_setup_free(s);
+
+        // Reopen with the key; another key cannot read the password.
+        let mut reopened = null_mut();
+        ok(exsync_setup_open_saved(e, key.as_ptr(), key.len(), &mut reopened));
+        assert_eq!(step_of(reopened), EXSYNC_STEP_SAVE as u32);
+        assert_eq!(json(|b, n, l| exsync_setup_state(reopened, b, n, l))["has_password"], true);
+        exsync_setup_free(reopened);
+        let other = [8u8; 32];
+        fails(exsync_setup_open_saved(e, other.as_ptr(), 32, &mut reopened), EXSYNC_ERR_SECRET_STORE, "decrypted");
+        assert!(reopened.is_null());
+        let empty = open_engine();
+        fails(exsync_setup_open_saved(empty, key.as_ptr(), 32, &mut reopened), EXSYNC_ERR_SETUP_CONFIG, "no setup");
+        exsync_engine_free(empty);
+
+        // With a saved setup, only users of its domains can be enrolled.
+        fails(exsync_engine_enrol(e, c("eve@fabrikam.com").as_ptr(), null()), EXSYNC_ERR_ENROLMENT, "fabrikam.com");
+        ok(exsync_engine_enrol(e, c("alice@contoso.com").as_ptr(), null()));
+        let status = json(|b, n, l| exsync_engine_status(e, c("alice@contoso.com").as_ptr(), b, n, l));
+        assert_eq!(status[0]["kind"], "contacts");
+        assert_eq!(status[1]["last_attempt"], serde_json::Value::Null);
+        fails(
+            text(|b, n, l| exsync_engine_status(e, c("bob@contoso.com").as_ptr(), b, n, l)).unwrap_err().0,
+            EXSYNC_ERR_NOT_ENROLLED,
+            "bob",
+        );
+        exsync_engine_free(e);
+        exsync_simulator_free(sim);
+    }
+}

@@ -1,7 +1,10 @@
 //! The engine's connection to Exchange: built from the setup saved in the state store, it drives
 //! syncs; and the enrolment check against that setup.
 
+use std::sync::Arc;
+
 use super::engine::EngineHandle;
+use super::setup_driver::{no_saved_setup, secret_store};
 use super::error::FfiError;
 use crate::setup::SetupConfig;
 use crate::setup::enrolment::check_domain;
@@ -12,7 +15,12 @@ use crate::store::StateStore;
 pub(crate) enum Connection {}
 
 /// Connects `engine` with the saved setup and `key`.
-pub(crate) fn connect(_engine: &EngineHandle, _key: &[u8]) -> Result<(), FfiError> {
+pub(crate) fn connect(engine: &EngineHandle, key: &[u8]) -> Result<(), FfiError> {
+    let store = Arc::clone(&engine.state.lock("engine")?.store);
+    let secrets = secret_store(&store, key)?;
+    let mut config = SetupConfig::load_from(&*store)?.ok_or_else(no_saved_setup)?;
+    config.load_secrets(&secrets)?;
+    config.credentials()?;
     Err(FfiError::Unsupported(
         "connecting the engine to Exchange needs the EWS mailbox backend, which this build does not have yet".into(),
     ))

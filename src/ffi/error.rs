@@ -19,7 +19,8 @@ use std::ffi::{CStr, c_char};
 
 use super::panic::boundary_keep_error;
 use super::strings::write_text;
-use crate::setup::{EnrolmentError, SecretStoreError, SetupError};
+use crate::setup::persistence::PersistError;
+use crate::setup::{DriverError, EnrolmentError, SecretStoreError, SetupError};
 use crate::store::StoreError;
 use crate::sync::SyncError;
 
@@ -226,16 +227,28 @@ pub enum FfiError {
     /// A user cannot be enrolled.
     #[error(transparent)]
     Enrolment(#[from] EnrolmentError),
+    /// The connectivity analyzer could not run.
+    #[error(transparent)]
+    Driver(#[from] DriverError),
+    /// The setup could not be kept in or read from the state store.
+    #[error(transparent)]
+    Persist(#[from] PersistError),
     /// The state store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// A sync run failed.
+    /// A sync run failed (boxed: it may carry the run's report).
     #[error(transparent)]
-    Sync(#[from] SyncError),
+    Sync(Box<SyncError>),
     /// The simulator failed.
     #[cfg(feature = "sim")]
     #[error(transparent)]
     Sim(#[from] crate::sim::SimError),
+}
+
+impl From<SyncError> for FfiError {
+    fn from(e: SyncError) -> Self {
+        FfiError::Sync(Box::new(e))
+    }
 }
 
 impl FfiError {
@@ -254,6 +267,11 @@ impl FfiError {
             FfiError::Setup(e) => setup_code(e),
             FfiError::SecretStore(_) => R::EXSYNC_ERR_SECRET_STORE,
             FfiError::Enrolment(_) => R::EXSYNC_ERR_ENROLMENT,
+            FfiError::Driver(DriverError::Setup(e)) => setup_code(e),
+            FfiError::Driver(DriverError::Analyzer(_)) => R::EXSYNC_ERR_SETUP_INVALID_INPUT,
+            FfiError::Driver(_) => R::EXSYNC_ERR_INVALID_ARGUMENT,
+            FfiError::Persist(PersistError::Store(e)) => store_code(e),
+            FfiError::Persist(_) => R::EXSYNC_ERR_SETUP_CONFIG,
             FfiError::Store(e) => store_code(e),
             FfiError::Sync(e) => sync_code(e),
             #[cfg(feature = "sim")]

@@ -257,6 +257,22 @@ pub unsafe extern "C" fn exsync_setup_set_allow_http_loopback(setup: *mut exsync
     })
 }
 
+/// Trusts `ca_pem` (a PEM CA certificate, such as an on-premises Exchange's internal CA or the
+/// simulator's, from `exsync_simulator_ca_certificate`) besides the public roots when validating.
+/// A certificate that does not read fails the validation run with `EXSYNC_ERR_INVALID_ARGUMENT`.
+///
+/// # Safety
+/// `setup` must be NULL or a live setup handle; `ca_pem` NULL or NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn exsync_setup_trust_ca_pem(setup: *mut exsync_setup, ca_pem: *const c_char) -> exsync_result {
+    boundary("exsync_setup_trust_ca_pem", || {
+        // SAFETY: the caller's contract.
+        let (mut s, pem) = unsafe { (state(setup)?, str_arg(ca_pem, "ca_pem")?) };
+        s.options.http.tls.extra_ca_pem.push(pem.to_owned());
+        Ok(())
+    })
+}
+
 /// Step 6's fields: the mailbox to test with (in an allowed domain), and the EWS URL when it is
 /// entered by hand (NULL or empty to find it by autodiscover).
 ///

@@ -1,30 +1,86 @@
-//! The setup's I/O over C: running a started validation with the analyzer's driver, saving the
-//! setup into an engine's state store, and reopening it.
+//! The setup's I/O over C: running a started validation with the analyzer's driver
+//! ([`crate::setup::driver`]), saving the setup into an engine's state store (the configuration,
+//! and its secrets sealed into the same SQLite file), and reopening it.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
 
 use super::engine::EngineHandle;
 use super::error::FfiError;
+use super::runtime::OwnedRuntime;
 use super::setup_state::SetupState;
+use crate::setup::driver::drive;
+use crate::setup::{EncryptedSecretStore, SecretBlobs, SecretKey, SecretRef, SecretStoreError, SetupConfig, SetupFlow};
+use crate::store::SqliteStore;
+
+/// The engine's SQLite store as the secret store's blob storage.
+pub(crate) struct SharedBlobs(pub(crate) Arc<SqliteStore>);
+
+impl SecretBlobs for SharedBlobs {
+    fn read(&self, reference: &SecretRef) -> Result<Option<Vec<u8>>, SecretStoreError> {
+        self.0.read(reference)
+    }
+    fn write(&self, reference: &SecretRef, blob: Vec<u8>) -> Result<(), SecretStoreError> {
+        self.0.write(reference, blob)
+    }
+    fn remove(&self, reference: &SecretRef) -> Result<bool, SecretStoreError> {
+        self.0.remove(reference)
+    }
+}
+
+/// The secret store over `store`, sealed under `key` (32 bytes).
+pub(crate) fn secret_store(
+    store: &Arc<SqliteStore>,
+    key: &[u8],
+) -> Result<EncryptedSecretStore<SharedBlobs>, FfiError> {
+    if key.len() != 32 {
+        return Err(FfiError::invalid("key", format!("the key must be 32 bytes; got {}", key.len())));
+    }
+    let key = SecretKey::from_bytes(key)?;
+    Ok(EncryptedSecretStore::new(&key, SharedBlobs(Arc::clone(store))))
+}
 
 /// Runs the pending validation; whether it passed.
 pub(crate) fn run(state: &mut SetupState) -> Result<bool, FfiError> {
-    if state.pending.is_none() {
-        return Err(FfiError::wrong_state("no validation was started; call exsync_setup_start_validation first"));
+    let (ticket, analyzer) = state
+        .pending
+        .take()
+        .ok_or_else(|| FfiError::wrong_state("no validation was started; call exsync_setup_start_validation first"))?;
+    if state.runtime.is_none() {
+        state.runtime = Some(OwnedRuntime::new("setup", 1)?);
     }
-    Err(FfiError::Unsupported(
-        "running the connectivity analyzer needs the setup driver, which this build does not have yet".into(),
-    ))
+    let options = state.options.clone();
+    let runtime = state.runtime.as_ref().expect("made above");
+    let report = runtime.block_on(drive(analyzer, &options))??;
+    let status = state.flow.finish_validation(ticket, report, DateTime::<Utc>::from(std::time::SystemTime::now()))?;
+    Ok(status.is_passed())
 }
 
 /// Saves the setup into `engine`'s store with its secrets sealed under `key`.
-pub(crate) fn save(_state: &mut SetupState, _engine: &EngineHandle, _key: &[u8]) -> Result<(), FfiError> {
-    Err(FfiError::Unsupported(
-        "saving the setup needs the SQLite secret store, which this build does not have yet".into(),
-    ))
+pub(crate) fn save(state: &mut SetupState, engine: &EngineHandle, key: &[u8]) -> Result<(), FfiError> {
+    let store = Arc::clone(&engine.state.lock("engine")?.store);
+    let secrets = secret_store(&store, key)?;
+    let config = state.flow.save(&secrets)?;
+    config.save_to(&*store)?;
+    state.saved = Some(config);
+    Ok(())
 }
 
 /// Reopens the setup saved in `engine`'s store.
-pub(crate) fn open_saved(_engine: &EngineHandle, _key: &[u8]) -> Result<SetupState, FfiError> {
-    Err(FfiError::Unsupported(
-        "reopening the setup needs the SQLite secret store, which this build does not have yet".into(),
-    ))
+pub(crate) fn open_saved(engine: &EngineHandle, key: &[u8]) -> Result<SetupState, FfiError> {
+    let store = Arc::clone(&engine.state.lock("engine")?.store);
+    let secrets = secret_store(&store, key)?;
+    let config = SetupConfig::load_from(&*store)?.ok_or_else(no_saved_setup)?;
+    let flow = SetupFlow::from_saved(&config, &secrets)?;
+    let mut state = SetupState::new(flow);
+    state.saved = Some(config);
+    Ok(state)
+}
+
+/// The error for a store without a saved setup.
+pub(crate) fn no_saved_setup() -> FfiError {
+    FfiError::Setup(crate::setup::SetupError::UnreadableConfig {
+        reason: "no setup is saved in this state store; run the setup and save it first".to_owned(),
+    })
 }

@@ -6,7 +6,9 @@ use serde_json::{Value, json};
 
 use super::error::FfiError;
 use super::json;
+use super::runtime::OwnedRuntime;
 use crate::setup::Analyzer;
+use crate::setup::DriverOptions;
 use crate::setup::{
     AnalyzerReport, ConnectionMethod, OAuthApp, OAuthCredential, ServiceAccountAuth, SetupConfig, SetupFlow, SetupStep,
     ValidationStatus, ValidationTicket,
@@ -20,11 +22,15 @@ pub(crate) struct SetupState {
     pub(crate) pending: Option<(ValidationTicket, Analyzer)>,
     /// The configuration the last save returned.
     pub(crate) saved: Option<SetupConfig>,
+    /// How validation runs (trusted CAs).
+    pub(crate) options: DriverOptions,
+    /// The runtime validation runs on, made at the first run.
+    pub(crate) runtime: Option<OwnedRuntime>,
 }
 
 impl SetupState {
     pub(crate) fn new(flow: SetupFlow) -> Self {
-        SetupState { flow, pending: None, saved: None }
+        SetupState { flow, pending: None, saved: None, options: DriverOptions::default(), runtime: None }
     }
 
     /// The last analyzer report, as JSON.

@@ -180,6 +180,27 @@ int main(void) {
     EXPECT(exsync_engine_user_settings(engine, "bob@contoso.com", buf, sizeof buf, &len), EXSYNC_ERR_NOT_ENROLLED, "bob");
     EXPECT(exsync_engine_ack(engine, "alice@contoso.com", 999, NULL, &flag), EXSYNC_OK, NULL);
     TRUE(flag == 0);
+    /* Saving: before validation, with a key of the wrong length, nothing saved to reopen. */
+    unsigned char key[32] = {1};
+    exsync_setup *unsaved = NULL;
+    EXPECT(exsync_setup_new(&unsaved), EXSYNC_OK, NULL);
+    EXPECT(exsync_setup_save(unsaved, engine, key, sizeof key), EXSYNC_ERR_SETUP_STEP, "cannot be reached");
+    EXPECT(exsync_setup_save(unsaved, NULL, key, sizeof key), EXSYNC_ERR_NULL_ARGUMENT, "engine");
+    EXPECT(exsync_setup_save(unsaved, engine, NULL, 32), EXSYNC_ERR_NULL_ARGUMENT, "key");
+    EXPECT(exsync_setup_set_sync_scope(unsaved, EXSYNC_KIND_ALL), EXSYNC_OK, NULL);
+    EXPECT(exsync_setup_set_connection_method(unsaved, EXSYNC_METHOD_NTLM), EXSYNC_OK, NULL);
+    EXPECT(exsync_setup_set_user_name(unsaved, "svc@contoso.com"), EXSYNC_OK, NULL);
+    EXPECT(exsync_setup_set_password(unsaved, "Passw0rd!"), EXSYNC_OK, NULL);
+    EXPECT(exsync_setup_set_additional_domains(unsaved, ""), EXSYNC_OK, NULL);
+    EXPECT(exsync_setup_save(unsaved, engine, key, sizeof key), EXSYNC_ERR_SETUP_VALIDATION_REQUIRED, "not been validated");
+    exsync_setup_free(unsaved);
+    exsync_setup *reopened = (exsync_setup *)0x1;
+    EXPECT(exsync_setup_open_saved(engine, key, 31, &reopened), EXSYNC_ERR_INVALID_ARGUMENT, "32 bytes");
+    TRUE(reopened == NULL);
+    EXPECT(exsync_setup_open_saved(engine, key, sizeof key, &reopened), EXSYNC_ERR_SETUP_CONFIG, "no setup");
+    EXPECT(exsync_engine_connect(engine, key, sizeof key), EXSYNC_ERR_SETUP_CONFIG, "no setup");
+    EXPECT(exsync_engine_status(engine, "nobody@contoso.com", buf, sizeof buf, &len), EXSYNC_ERR_NOT_ENROLLED, "nobody");
+    EXPECT(exsync_engine_status(engine, "alice@contoso.com", tiny, sizeof tiny, &len), EXSYNC_ERR_BUFFER_TOO_SMALL, "bytes");
     EXPECT(exsync_engine_set_progress(engine, progress_calls_back, engine), EXSYNC_OK, NULL);
     EXPECT(exsync_engine_set_progress(engine, NULL, NULL), EXSYNC_OK, NULL);
     exsync_engine_free(engine);
