@@ -104,6 +104,7 @@ SIGNATURES: dict[str, tuple[str, list[str]]] = {
     "exsync_setup_set_oauth_app": (_R, ["exsync_setup *", "const char *"]),
     "exsync_setup_set_additional_domains": (_R, ["exsync_setup *", "const char *"]),
     "exsync_setup_set_allow_http_loopback": (_R, ["exsync_setup *", "int32_t"]),
+    "exsync_setup_trust_ca_pem": (_R, ["exsync_setup *", "const char *"]),
     "exsync_setup_set_validation_target": (_R, ["exsync_setup *", "const char *", "const char *"]),
     "exsync_setup_start_validation": (_R, ["exsync_setup *"]),
     "exsync_setup_run_validation": (_R, ["exsync_setup *", "int32_t *"]),

@@ -149,6 +149,11 @@ class Setup(Handle):
         """Allows plain HTTP to loopback hosts (test servers such as the simulator only)."""
         self._call("exsync_setup_set_allow_http_loopback", arg.flag(allow, "allow"))
 
+    def trust_ca_pem(self, ca_pem: str) -> None:
+        """Trusts the PEM CA certificate ``ca_pem`` (an on-premises Exchange's internal CA, or
+        ``Simulator.ca_certificate``) besides the public roots when validating."""
+        self._call("exsync_setup_trust_ca_pem", arg.text(ca_pem, "ca_pem"))
+
     def set_validation_target(self, test_mailbox: str, ews_url: Optional[str] = None) -> None:
         """Step 6's fields: the mailbox to test with, and the EWS URL when entered by hand
         (``None`` to find it by autodiscover)."""
