@@ -3,11 +3,13 @@
 //! ```text
 //! cargo run --features sim --example sim_server -- --port 8080 \
 //!     --service-account svc@contoso.com:PASS --mailbox alice@contoso.com --mailbox bob@contoso.com \
-//!     [--domain contoso.net] [--tls] [--profile 2010sp2|2013|2016|2019] [--ntlm-only | --basic-only]
+//!     [--user carol@contoso.com:PASS] [--domain contoso.net] [--tls] [--profile 2010sp2|2013|2016|2019] \
+//!     [--ntlm-only | --basic-only]
 //! ```
 //!
 //! The domains of the service accounts and mailboxes are accepted domains; `--domain` adds more.
-//! Service accounts may impersonate every mailbox. The server accepts NTLM (service accounts by
+//! Service accounts may impersonate every mailbox. A `--user` is a mailbox whose owner signs in
+//! with a password and acts on their own mailbox (no impersonation right). The server accepts NTLM (service accounts by
 //! UPN, `CONTOSO\svc` or `contoso.com\svc`), Basic and OAuth bearer tokens; `--ntlm-only`
 //! accepts only NTLM, as an Exchange server with Basic switched off on EWS, and `--basic-only`
 //! only Basic. Over `--tls`, NTLM sign-ins must carry channel bindings (Extended Protection).
@@ -20,13 +22,14 @@ use std::process::ExitCode;
 use exsync::sim::{AuthScheme, AuthSchemes, ServerProfile, ServiceAccount, SimServer};
 
 const USAGE: &str = "usage: sim_server [--port N] --service-account UPN:PASSWORD [--service-account …] \
-                     --mailbox ADDRESS [--mailbox …] [--domain DOMAIN …] [--tls] \
+                     --mailbox ADDRESS [--mailbox …] [--user ADDRESS:PASSWORD …] [--domain DOMAIN …] [--tls] \
                      [--profile 2010sp2|2013|2016|2019] [--ntlm-only | --basic-only]";
 
 #[derive(Debug, Default)]
 struct Options {
     port: u16,
     accounts: Vec<(String, String)>,
+    users: Vec<(String, String)>,
     mailboxes: Vec<String>,
     domains: Vec<String>,
     tls: bool,
@@ -50,6 +53,12 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Options, String> {
                     .split_once(':')
                     .ok_or_else(|| format!("--service-account: write it as UPN:PASSWORD, not {v:?}"))?;
                 o.accounts.push((upn.to_owned(), password.to_owned()));
+            }
+            "--user" => {
+                let v = value("--user")?;
+                let (address, password) =
+                    v.split_once(':').ok_or_else(|| format!("--user: write it as ADDRESS:PASSWORD, not {v:?}"))?;
+                o.users.push((address.to_owned(), password.to_owned()));
             }
             "--mailbox" => o.mailboxes.push(value("--mailbox")?),
             "--domain" => o.domains.push(value("--domain")?),
@@ -78,8 +87,8 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Options, String> {
     if o.accounts.is_empty() {
         return Err("give at least one --service-account UPN:PASSWORD".to_owned());
     }
-    if o.mailboxes.is_empty() {
-        return Err("give at least one --mailbox ADDRESS".to_owned());
+    if o.mailboxes.is_empty() && o.users.is_empty() {
+        return Err("give at least one --mailbox ADDRESS or --user ADDRESS:PASSWORD".to_owned());
     }
     Ok(o)
 }
@@ -87,7 +96,12 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Options, String> {
 /// The accepted domains: the ones given, then those of the accounts and mailboxes.
 fn domains(o: &Options) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    let derived = o.accounts.iter().map(|(u, _)| u.as_str()).chain(o.mailboxes.iter().map(String::as_str));
+    let derived = o
+        .accounts
+        .iter()
+        .map(|(u, _)| u.as_str())
+        .chain(o.mailboxes.iter().map(String::as_str))
+        .chain(o.users.iter().map(|(a, _)| a.as_str()));
     let derived = derived.filter_map(|a| a.rsplit_once('@').map(|(_, d)| d.to_owned()));
     for d in o.domains.iter().cloned().chain(derived) {
         if !out.iter().any(|x| x.eq_ignore_ascii_case(&d)) {
@@ -116,6 +130,11 @@ async fn main() -> ExitCode {
     }
     for (upn, password) in &options.accounts {
         builder = builder.service_account(ServiceAccount::new(upn.clone(), password.as_str()).impersonating_all());
+    }
+    for (address, password) in &options.users {
+        builder = builder
+            .service_account(ServiceAccount::new(address.clone(), password.as_str()).with_mailbox(address.clone()))
+            .mailbox(address.clone());
     }
     for m in &options.mailboxes {
         builder = builder.mailbox(m.clone());

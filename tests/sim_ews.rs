@@ -347,10 +347,18 @@ async fn items_are_created_read_found_and_deleted() {
     let (_, r) = c.ews(&svc(), &as_user("alice@contoso.com", find)).await;
     let root = message(r).messages.remove(0).content.root_folder.unwrap();
     assert_eq!((root.paging.total_items_in_view, root.paging.includes_last_item_in_range), (Some(2), Some(false)));
+    // A SortOrder sorts before paging (exchangelib's `order_by`).
     let sorted = FindItem::new(contacts(), ItemShape::new(BaseShape::Default))
-        .sorted_by(PropertyPath::field("contacts:DisplayName"), SortDirection::Ascending);
+        .sorted_by(PropertyPath::field("contacts:DisplayName"), SortDirection::Descending);
     let (_, r) = c.ews(&svc(), &as_user("alice@contoso.com", sorted)).await;
-    assert_eq!(message(r).messages[0].status.code, ResponseCode::ErrorInvalidRequest);
+    let names: Vec<String> = message(r)
+        .items()
+        .filter_map(|i| match i {
+            Item::Contact(c) => c.display_name.clone(),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(names, ["Eve", "Dana Ruiz"]);
 
     let (_, r) =
         c.ews(&svc(), &as_user("alice@contoso.com", DeleteItem::new(ids.clone(), DeleteType::HardDelete))).await;
@@ -359,6 +367,93 @@ async fn items_are_created_read_found_and_deleted() {
         .ews(&svc(), &as_user("alice@contoso.com", DeleteItem::new(vec![ids[0].clone()], DeleteType::HardDelete)))
         .await;
     assert_eq!(message(r).messages[0].status.code, ResponseCode::ErrorItemNotFound);
+}
+
+/// `FindItem` with a `CalendarView` lists single items and the occurrences of series (exchangelib's
+/// `view()`), and `GetItem` reads an occurrence by its id; changing one is refused.
+#[tokio::test]
+async fn calendar_views_expand_series_into_occurrences() {
+    let server = org().start().await.unwrap();
+    let mut c = Client::connect(&server).await;
+    let calendar = BaseFolderId::distinguished(DistinguishedFolderName::Calendar);
+    let event = |subject: &str, start: &str, end: &str, recurrence: Option<Recurrence>| {
+        let mut e = CalendarItem {
+            start: EwsDateTime::parse(start),
+            end: EwsDateTime::parse(end),
+            start_time_zone: Some(TimeZoneDefinition::by_id("UTC")),
+            recurrence,
+            ..CalendarItem::default()
+        };
+        e.item.subject = Some(subject.into());
+        Item::CalendarItem(Box::new(e))
+    };
+    let daily = Recurrence {
+        pattern: RecurrencePattern::Daily { interval: 2 },
+        range: RecurrenceRange::Numbered {
+            start_date: EwsDate::parse("2027-03-01").unwrap(),
+            number_of_occurrences: 4,
+        },
+    };
+    let create = CreateItem::save_only(
+        calendar.clone(),
+        vec![
+            event("Series", "2027-03-01T09:00:00Z", "2027-03-01T09:30:00Z", Some(daily)),
+            event("Single", "2027-03-02T12:00:00Z", "2027-03-02T13:00:00Z", None),
+        ],
+    );
+    let (_, r) = c.ews(&svc(), &as_user("alice@contoso.com", create)).await;
+    let series_id = message(r).items().next().and_then(Item::id).cloned().unwrap();
+
+    let view = FindItem::calendar_view(
+        calendar.clone(),
+        EwsDateTime::parse("2027-03-02T00:00:00Z").unwrap(),
+        EwsDateTime::parse("2027-03-10T00:00:00Z").unwrap(),
+        ItemShape::new(BaseShape::Default),
+    );
+    let (_, r) = c.ews(&svc(), &as_user("alice@contoso.com", view)).await;
+    let r = message(r);
+    let listed: Vec<(String, String, Option<CalendarItemType>)> = r
+        .items()
+        .map(|i| match i {
+            Item::CalendarItem(e) => {
+                (e.item.subject.clone().unwrap(), e.start.unwrap().to_string(), e.calendar_item_type)
+            }
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    let row = |s: &str, t: &str, k| (s.to_owned(), t.to_owned(), Some(k));
+    assert_eq!(
+        listed,
+        [
+            row("Single", "2027-03-02T12:00:00Z", CalendarItemType::Single),
+            row("Series", "2027-03-03T09:00:00Z", CalendarItemType::Occurrence),
+            row("Series", "2027-03-05T09:00:00Z", CalendarItemType::Occurrence),
+            row("Series", "2027-03-07T09:00:00Z", CalendarItemType::Occurrence),
+        ]
+    );
+    let root = r.messages[0].content.root_folder.as_ref().unwrap();
+    assert_eq!((root.paging.total_items_in_view, root.paging.includes_last_item_in_range), (Some(4), Some(true)));
+
+    let occurrence = r.items().nth(2).and_then(Item::id).cloned().unwrap();
+    assert_ne!(occurrence.id, series_id.id);
+    let get = GetItem::new(vec![occurrence.clone()], ItemShape::new(BaseShape::Default));
+    let (_, g) = c.ews(&svc(), &as_user("alice@contoso.com", get)).await;
+    let Some(Item::CalendarItem(o)) = message(g).items().next().cloned() else { panic!() };
+    assert_eq!((o.start.unwrap().to_string(), o.recurrence), ("2027-03-05T09:00:00Z".to_owned(), None));
+
+    let delete = DeleteItem::new(vec![occurrence], DeleteType::HardDelete);
+    let (_, d) = c.ews(&svc(), &as_user("alice@contoso.com", delete)).await;
+    assert_eq!(message(d).messages[0].status.code, ResponseCode::ErrorInvalidOperation);
+
+    // A view of a folder that is no calendar is refused.
+    let contacts_view = FindItem::calendar_view(
+        contacts(),
+        EwsDateTime::parse("2027-03-02T00:00:00Z").unwrap(),
+        EwsDateTime::parse("2027-03-10T00:00:00Z").unwrap(),
+        ItemShape::new(BaseShape::IdOnly),
+    );
+    let (_, r) = c.ews(&svc(), &as_user("alice@contoso.com", contacts_view)).await;
+    assert_eq!(message(r).messages[0].status.code, ResponseCode::ErrorCalendarFolderIsInvalidForCalendarView);
 }
 
 #[tokio::test]
@@ -474,8 +569,19 @@ async fn unknown_paths_methods_and_operations() {
         .replace("m:GetFolder>", "m:GetUserOofSettingsRequest>")
         .replace("<m:GetFolder", "<m:GetUserOofSettingsRequest");
     let f = fault(Request::<GetFolder>::parse_response(&c.ews_raw(&svc(), &xml).await.body).unwrap());
-    assert_eq!(f.code(), ResponseCode::ErrorInvalidRequest);
+    assert_eq!(f.code(), ResponseCode::ErrorInvalidOperation);
     assert!(f.fault_string.contains("GetUserOofSettingsRequest"));
+    // An element that is no EWS request at all breaks the schema, and the fault says where.
+    let xml = xml.replace("GetUserOofSettingsRequest", "Frobnicate");
+    let f = fault(Request::<GetFolder>::parse_response(&c.ews_raw(&svc(), &xml).await.body).unwrap());
+    assert_eq!(f.code(), ResponseCode::ErrorSchemaValidation);
+    let at = xml.find("<m:Frobnicate").unwrap();
+    let line = xml[..at].matches('\n').count() + 1;
+    let column = at - xml[..at].rfind('\n').map_or(0, |n| n + 1) + 1;
+    let entries = f.message_xml.unwrap().entries;
+    let entry = |name: &str| entries.iter().find(|e| e.element == name).map(|e| e.value.clone()).unwrap();
+    assert_eq!((entry("LineNumber"), entry("LinePosition")), (line.to_string(), column.to_string()));
+    assert!(entry("Violation").contains("m:Frobnicate"));
 }
 
 #[tokio::test]

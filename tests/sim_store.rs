@@ -9,10 +9,11 @@ use std::sync::Arc;
 use chrono::{Duration, TimeZone, Utc};
 use exsync::ews::calendar_field;
 use exsync::ews::{
-    BaseFolderId, Body, CalendarItem, ComparisonOperator, ConflictResolution, Contact, DeleteType,
-    DistinguishedFolderName, EwsDateTime, ExtendedFieldUri, ExtendedProperty, ExtendedValue, Folder, FolderId,
-    IndexBasePoint, IndexedPageView, Item, ItemBase, ItemId, ItemUpdate, MaxChangesReturned, PropertyPath,
-    ResponseCode, Restriction, SearchExpression, SyncChange, apply_contact_update, contact_updates,
+    Attendee, BaseFolderId, Body, CalendarItem, CalendarItemType, ComparisonOperator, ConflictResolution, Contact,
+    DeleteType, DistinguishedFolderName, EwsDate, EwsDateTime, ExtendedFieldUri, ExtendedProperty, ExtendedValue,
+    Folder, FolderId, IndexBasePoint, IndexedPageView, Item, ItemBase, ItemId, ItemUpdate, MaxChangesReturned,
+    PropertyPath, Recurrence, RecurrencePattern, RecurrenceRange, ResponseCode, ResponseType, Restriction,
+    SearchExpression, SyncChange, apply_contact_update, contact_updates,
 };
 use exsync::sim::{MailboxStore, ManualClock, Store, StoreError, SyncPage};
 use proptest::prelude::*;
@@ -770,10 +771,86 @@ fn as_sent(mut item: Item) -> Item {
     item
 }
 
+/// Exchange maintains `CalendarItemType`, `Organizer`, `MyResponseType`, `IsMeeting`,
+/// `AppointmentState` and `Duration` itself; exchangelib (and Outlook) read them.
+#[test]
+fn calendar_properties_are_maintained_by_the_server() {
+    let mut s = store();
+    let m = alice(&mut s);
+    let calendar = well_known(DistinguishedFolderName::Calendar);
+    let event = CalendarItem {
+        start: EwsDateTime::parse("2027-03-15T09:00:00Z"),
+        end: EwsDateTime::parse("2027-03-15T10:30:00Z"),
+        ..CalendarItem::default()
+    };
+    let id = m.create_item(&calendar, Item::CalendarItem(Box::new(event))).unwrap();
+    let calendar_item = |m: &MailboxStore, id: &ItemId| match m.item(id).unwrap() {
+        Item::CalendarItem(c) => (**c).clone(),
+        other => panic!("{other:?}"),
+    };
+    let c = calendar_item(m, &id);
+    assert_eq!(c.calendar_item_type, Some(CalendarItemType::Single));
+    assert_eq!((c.is_meeting, c.appointment_state, c.is_cancelled), (Some(false), Some(0), Some(false)));
+    assert_eq!(c.my_response_type, Some(ResponseType::Organizer));
+    assert_eq!(c.duration.as_deref(), Some("PT1H30M"));
+    let organizer = c.organizer.unwrap();
+    assert_eq!(organizer.email_address.as_deref(), Some(ALICE));
+    assert_eq!(organizer.name.as_deref(), Some("Alice Wong"));
+
+    // Attendees make it a meeting; a recurrence a series; a new end a new duration.
+    let mut changed = CalendarItem {
+        required_attendees: vec![Attendee::smtp(BOB)],
+        end: EwsDateTime::parse("2027-03-15T09:45:00Z"),
+        recurrence: Some(Recurrence {
+            pattern: RecurrencePattern::Daily { interval: 1 },
+            range: RecurrenceRange::Numbered {
+                start_date: EwsDate::parse("2027-03-15").unwrap(),
+                number_of_occurrences: 3,
+            },
+        }),
+        ..CalendarItem::default()
+    };
+    changed.item.subject = Some("Stand-up".into());
+    let set = |uri: &str| ItemUpdate::set(PropertyPath::field(uri), Item::CalendarItem(Box::new(changed.clone())));
+    let updates = [set("calendar:RequiredAttendees"), set("calendar:End"), set("calendar:Recurrence")];
+    let id = m.update_item(&id, &updates, ConflictResolution::AlwaysOverwrite).unwrap().item_id;
+    let c = calendar_item(m, &id);
+    assert_eq!(c.calendar_item_type, Some(CalendarItemType::RecurringMaster));
+    assert_eq!((c.is_meeting, c.appointment_state), (Some(true), Some(1)));
+    assert_eq!(c.duration.as_deref(), Some("PT45M"));
+}
+
 /// `item` with the fields the server stamps taken from `stored`.
 fn with_stamps_of(mut item: Item, stored: &Item) -> Item {
     if let (Item::CalendarItem(c), Item::CalendarItem(s)) = (&mut item, stored) {
         c.uid = c.uid.clone().or_else(|| s.uid.clone());
+        // Derived by the server from the item (see `calendar_properties_are_maintained_by_the_server`).
+        c.calendar_item_type = s.calendar_item_type;
+        c.is_meeting = s.is_meeting;
+        c.appointment_state = s.appointment_state;
+        c.duration = s.duration.clone();
+        c.my_response_type = s.my_response_type;
+        c.organizer = c.organizer.clone().or_else(|| s.organizer.clone());
+        c.is_cancelled = c.is_cancelled.or(s.is_cancelled);
+        // A series starting in UTC gets its range's dates zoned `Z`.
+        if c.start_time_zone.as_ref().and_then(|z| z.id.as_deref()) == Some("UTC")
+            && let Some(r) = c.recurrence.as_mut()
+        {
+            let utc = chrono::FixedOffset::east_opt(0).unwrap();
+            match &mut r.range {
+                RecurrenceRange::NoEnd { start_date } | RecurrenceRange::Numbered { start_date, .. } => {
+                    start_date.offset.get_or_insert(utc);
+                }
+                RecurrenceRange::EndDate { start_date, end_date } => {
+                    start_date.offset.get_or_insert(utc);
+                    end_date.offset.get_or_insert(utc);
+                }
+            }
+        }
+        c.is_recurring = match s.calendar_item_type {
+            Some(CalendarItemType::Single) => s.is_recurring,
+            _ => c.is_recurring.or(s.is_recurring),
+        };
     }
     let (s, b) = (stored.base(), item.base_mut());
     b.item_id = s.item_id.clone();

@@ -1,6 +1,7 @@
 //! What a mailbox backend call can fail with: one enum for whole calls and for single items of a
 //! batch, so the engine decides the same way for both.
 
+use crate::ews::ResponseCode;
 use crate::sync::{ObjectKind, UserId};
 
 /// A backend failure.
@@ -84,6 +85,20 @@ pub enum BackendError {
         /// `ErrorImpersonateUserDenied`).
         code: Option<String>,
     },
+    /// Exchange answered the call or the item with an error code that has no more specific
+    /// meaning above; the code is kept as Exchange sent it. Retrying the same request fails
+    /// again; the change stays queued.
+    #[error("{operation} for {user}: Exchange answered {code}: {message}")]
+    Exchange {
+        /// Whose mailbox.
+        user: UserId,
+        /// Which call.
+        operation: &'static str,
+        /// The EWS `ResponseCode`.
+        code: ResponseCode,
+        /// Exchange's `MessageText` (or what exsync knows of the code).
+        message: String,
+    },
     /// The backend cannot do this (e.g. restore a cancelled occurrence).
     #[error("not supported by this mailbox backend: {what}")]
     Unsupported {
@@ -105,6 +120,15 @@ impl BackendError {
             BackendError::Rejected { code, .. }
             | BackendError::Transient { code, .. }
             | BackendError::Denied { code, .. } => code.as_deref(),
+            BackendError::Exchange { code, .. } => Some(code.as_str()),
+            _ => None,
+        }
+    }
+
+    /// The EWS `ResponseCode` Exchange answered, when the error carries one.
+    pub fn ews_code(&self) -> Option<&ResponseCode> {
+        match self {
+            BackendError::Exchange { code, .. } => Some(code),
             _ => None,
         }
     }

@@ -4,6 +4,7 @@
 //!
 //! - [`ews_mapping`]: canonical records ↔ EWS contacts and calendar items, the exsync tag, and the
 //!   field-level `UpdateItem` changes; the EWS backend builds on it.
+//! - [`ews`]: [`EwsBackend`](ews::EwsBackend), the implementation over Exchange Web Services.
 //! - `memory` (feature `memory-backend`): a deterministic in-memory mailbox with fault injection,
 //!   for tests of the engine and of applications built on it.
 //!
@@ -11,6 +12,7 @@
 //! [`MAX_BATCH`] items per call, as EWS takes them).
 
 pub mod error;
+pub mod ews;
 pub mod ews_mapping;
 #[cfg(feature = "memory-backend")]
 pub mod memory;
@@ -34,6 +36,8 @@ pub struct RemoteId {
     /// The item id, stable while the item stays in its folder.
     pub id: String,
     /// The version; an update naming an older one fails with [`BackendError::StaleChangeKey`].
+    /// In the engine's id map, `None` marks an item exsync created that no listing has reported
+    /// yet (backends always give one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_key: Option<String>,
 }

@@ -30,6 +30,27 @@ pub fn body_element_name(xml: &str) -> Result<String, XmlError> {
     Err(r.missing(&root, "Body"))
 }
 
+/// The error a strict reader gives for the SOAP Body's first element when no request type reads
+/// it (an element the schema does not have there): `UnexpectedElement` at its line and column, or
+/// the error met on the way to it.
+pub fn unexpected_body_element(xml: &str) -> XmlError {
+    fn locate(xml: &str) -> Result<XmlError, XmlError> {
+        let mut r = XmlReader::new(xml)?;
+        let root = r.root()?;
+        while let Some(c) = r.next_child(&root)? {
+            if c.name() == "Body" {
+                return match r.next_child(&c)? {
+                    Some(b) => Ok(r.error_on(&b, XmlErrorKind::UnexpectedElement(b.qualified_name().to_owned()))),
+                    None => Err(r.missing(&c, "a body element")),
+                };
+            }
+            r.skip(&c)?;
+        }
+        Err(r.missing(&root, "Body"))
+    }
+    locate(xml).unwrap_or_else(|e| e)
+}
+
 macro_rules! operations {
     ($($op:ident),+ $(,)?) => {
         /// A request of any supported operation.

@@ -144,6 +144,26 @@ pub enum StoreError {
         /// The SMTP address.
         address: String,
     },
+    /// A `CalendarView` asked of a folder that is no calendar.
+    #[error("a calendar view needs a calendar folder, not one of class {folder_class:?}")]
+    NotCalendarFolder {
+        /// The folder's class.
+        folder_class: Option<String>,
+    },
+    /// The simulator does not change or delete single occurrences of a series (Exchange makes
+    /// them exceptions); only reading them is supported.
+    #[error("the simulator does not change or delete occurrence {id:?} of a series: change the series instead")]
+    OccurrenceChangeUnsupported {
+        /// The occurrence's id.
+        id: String,
+    },
+    /// The simulator expands only series whose start time zone is UTC (it knows no time zone
+    /// rules, and occurrences in other zones move against UTC with daylight saving time).
+    #[error("the simulator cannot expand a series in time zone {zone:?} (only UTC)")]
+    SeriesTimeZoneUnsupported {
+        /// The series' start time zone.
+        zone: String,
+    },
 }
 
 impl StoreError {
@@ -174,6 +194,10 @@ impl StoreError {
             StoreError::EndBeforeStart => ResponseCode::ErrorCalendarEndDateIsEarlierThanStartDate,
             StoreError::NonExistentMailbox { .. } => ResponseCode::ErrorNonExistentMailbox,
             StoreError::MailboxExists { .. } => ResponseCode::ErrorInvalidArgument,
+            StoreError::NotCalendarFolder { .. } => ResponseCode::ErrorCalendarFolderIsInvalidForCalendarView,
+            StoreError::OccurrenceChangeUnsupported { .. } | StoreError::SeriesTimeZoneUnsupported { .. } => {
+                ResponseCode::ErrorInvalidOperation
+            }
         }
     }
 }

@@ -1,5 +1,5 @@
-//! `FindItem` from the server side: evaluating a [`Restriction`] on stored items, and indexed
-//! paging ([`IndexedPageView`]).
+//! `FindItem` from the server side: evaluating a [`Restriction`] on stored items, sorting them by
+//! `SortOrder` keys, and indexed paging ([`IndexedPageView`]).
 //!
 //! A path's values come from the item's serde form (as for updates): a field's value, each element
 //! of a list field, one dictionary entry, or an extended property's value(s). Comparisons are
@@ -12,8 +12,9 @@ use std::cmp::Ordering;
 use serde_json::{Map, Value};
 
 use crate::ews::{
-    ComparisonOperator, ContainmentComparison, ContainmentMode, EwsDateTime, ExtendedValue, FieldUriOrConstant,
-    IndexBasePoint, IndexedPageView, Item, PropertyPath, Restriction, SearchExpression,
+    ComparisonOperator, ContainmentComparison, ContainmentMode, EwsDateTime, ExtendedValue, FieldOrder,
+    FieldUriOrConstant, IndexBasePoint, IndexedPageView, Item, PropertyPath, Restriction, SearchExpression,
+    SortDirection,
 };
 
 use super::error::StoreError;
@@ -214,6 +215,47 @@ pub(crate) fn evaluate(e: &SearchExpression, values: &dyn Fn(&PropertyPath) -> V
     }
 }
 
+/// How two items compare on one sort key's values: by the first value each has, with the rules of
+/// restrictions; an item without the property sorts before every item with it (MAPI sorts empty
+/// values lowest).
+fn compare_on(a: &[Value], b: &[Value]) -> Ordering {
+    match (a.first(), b.first()) {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Less,
+        (Some(_), None) => Ordering::Greater,
+        (Some(x), Some(y)) => compare(x, y).unwrap_or_else(|| text_of(x).cmp(&text_of(y))),
+    }
+}
+
+/// Sorts `items` by `order` (the first key first), stably: items equal on every key keep the
+/// folder's order.
+pub(crate) fn sort_items(items: &mut [&Item], order: &[FieldOrder]) {
+    if order.is_empty() {
+        return;
+    }
+    let mut keyed: Vec<(Vec<Vec<Value>>, &Item)> = items
+        .iter()
+        .map(|item| {
+            let json = to_json(item);
+            (order.iter().map(|o| values(item, &json, &o.path)).collect(), *item)
+        })
+        .collect();
+    keyed.sort_by(|(a, _), (b, _)| {
+        order
+            .iter()
+            .zip(a.iter().zip(b))
+            .map(|(o, (x, y))| match o.order {
+                SortDirection::Ascending => compare_on(x, y),
+                SortDirection::Descending => compare_on(y, x),
+            })
+            .find(|ord| ord.is_ne())
+            .unwrap_or(Ordering::Equal)
+    });
+    for (slot, (_, item)) in items.iter_mut().zip(keyed) {
+        *slot = item;
+    }
+}
+
 /// Whether `item` matches `restriction`.
 pub fn restriction_matches(restriction: &Restriction, item: &Item) -> bool {
     let json = to_json(item);
@@ -335,5 +377,48 @@ mod tests {
         assert_eq!(window(&v(2, Some(3), End), 4).unwrap(), (0..2, true));
         assert!(window(&v(-1, Some(3), Beginning), 4).is_err());
         assert!(window(&v(0, Some(0), Beginning), 4).is_err());
+    }
+
+    #[test]
+    fn sort_orders() {
+        let person = |name: Option<&str>, company: &str| {
+            let mut c = Contact {
+                display_name: name.map(str::to_owned),
+                company_name: Some(company.into()),
+                ..Contact::default()
+            };
+            c.item.size = Some(name.map_or(0, str::len) as i32);
+            Item::Contact(Box::new(c))
+        };
+        let stored = [
+            person(Some("bob"), "B"),
+            person(Some("Alice"), "A"),
+            person(None, "B"),
+            person(Some("carol"), "A"),
+            person(Some("Dave"), "B"),
+        ];
+        let names = |items: &[&Item]| -> Vec<Option<String>> {
+            items
+                .iter()
+                .map(|i| match i {
+                    Item::Contact(c) => c.display_name.clone(),
+                    _ => None,
+                })
+                .collect()
+        };
+        let key = |uri: &str, order| FieldOrder { order, path: PropertyPath::field(uri) };
+        let mut items: Vec<&Item> = stored.iter().collect();
+        sort_items(&mut items, &[key("contacts:DisplayName", SortDirection::Ascending)]);
+        let s = |x: &str| Some(x.to_owned());
+        assert_eq!(names(&items), [None, s("Alice"), s("bob"), s("carol"), s("Dave")]);
+        sort_items(
+            &mut items,
+            &[key("contacts:CompanyName", SortDirection::Ascending), key("item:Size", SortDirection::Descending)],
+        );
+        // Alice and carol tie on both keys and keep their order.
+        assert_eq!(names(&items), [s("Alice"), s("carol"), s("Dave"), s("bob"), None]);
+        // No keys: the order stays as it is.
+        sort_items(&mut items, &[]);
+        assert_eq!(names(&items), [s("Alice"), s("carol"), s("Dave"), s("bob"), None]);
     }
 }

@@ -11,18 +11,21 @@
 //! - `DateTimeCreated`, `LastModifiedTime`, `LastModifiedName`, `Size`, `ParentFolderId` are the
 //!   server's, stamped from the injected clock; clients may not set them.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::sync::Arc;
 
-use chrono::SubsecRound;
+use chrono::{DateTime, SubsecRound, Utc};
 
 use crate::ews::{
-    BaseFolderId, ConflictResolution, DeleteType, DistinguishedFolderName, EwsDateTime, Folder, FolderBase, FolderId,
-    IndexedPageView, Item, ItemBase, ItemId, ItemUpdate, MaxChangesReturned, Restriction, SyncChange,
+    BaseFolderId, CalendarView, ConflictResolution, DeleteType, DistinguishedFolderName, EwsDateTime, FieldOrder,
+    Folder, FolderBase, FolderId, IndexedPageView, Item, ItemBase, ItemId, ItemUpdate, MaxChangesReturned, Restriction,
+    SyncChange,
 };
 use crate::xml::XmlWriter;
 
+use super::calendar_view;
 use super::change_log::{ChangeLog, LogOp};
 use super::clock::Clock;
 use super::error::{ItemKind, StoreError};
@@ -30,9 +33,10 @@ use super::find::{self, FindPage};
 use super::folder::{
     self as folders, CALENDAR_FOLDER_CLASS, CONTACT_FOLDER_CLASS, TASK_FOLDER_CLASS, WELL_KNOWN, class_is,
 };
+use super::recurrence_expand::occurrence_day;
 use super::side_door::SideDoor;
 use super::sync_state::{NetChange, SyncState, next_page};
-use super::tokens::{ObjectKind, Tokens};
+use super::tokens::{ObjectKind, Tokens, occurrence_number, split_occurrence};
 use super::update::{self, UpdateOutcome};
 
 /// A `SyncFolderItems` answer.
@@ -376,8 +380,10 @@ impl MailboxStore {
 
     fn decode_item_number(&self, id: &str) -> Result<u64, StoreError> {
         let d = self.tokens.decode_id(id).ok_or_else(|| StoreError::MalformedId { id: id.to_owned() })?;
-        if d.kind != ObjectKind::Item {
-            return Err(StoreError::FolderIdForItemId { id: id.to_owned() });
+        match d.kind {
+            ObjectKind::Item => {}
+            ObjectKind::Occurrence => return Err(StoreError::OccurrenceChangeUnsupported { id: id.to_owned() }),
+            ObjectKind::Folder => return Err(StoreError::FolderIdForItemId { id: id.to_owned() }),
         }
         if d.mailbox_tag != self.tokens.mailbox_tag() {
             return Err(StoreError::OtherMailbox { id: id.to_owned(), mailbox: self.address.clone() });
@@ -393,6 +399,94 @@ impl MailboxStore {
     /// `id` is not checked, as Exchange does not for reads.
     pub fn item(&self, id: &ItemId) -> Result<&Item, StoreError> {
         self.resolve_item(id).map(|n| &self.live(n).item)
+    }
+
+    /// `GetItem` of an item or of one occurrence of a recurring series (an id a
+    /// [`calendar_view`](Self::calendar_view) handed out): an occurrence is made from its series
+    /// as it is now, and is gone when the series no longer has it.
+    pub fn item_or_occurrence(&self, id: &ItemId) -> Result<Cow<'_, Item>, StoreError> {
+        let d = self.tokens.decode_id(&id.id).ok_or_else(|| StoreError::MalformedId { id: id.id.clone() })?;
+        if d.kind != ObjectKind::Occurrence {
+            return self.item(id).map(Cow::Borrowed);
+        }
+        if d.mailbox_tag != self.tokens.mailbox_tag() {
+            return Err(StoreError::OtherMailbox { id: id.id.clone(), mailbox: self.address.clone() });
+        }
+        let (master, index) = split_occurrence(d.number);
+        let series = match self.items.get(&master).and_then(|r| r.live.as_ref()).map(|l| &l.item) {
+            Some(Item::CalendarItem(c)) => c,
+            _ => return Err(self.item_not_found(&id.id)),
+        };
+        let found = series.recurrence.as_ref().and_then(|r| occurrence_day(r, index)).zip(calendar_view::span(series));
+        let Some((day, (start, end))) = found else { return Err(self.item_not_found(&id.id)) };
+        let begins = day.and_time(start.time()).and_utc();
+        let occurrence_id =
+            ItemId { id: id.id.clone(), change_key: series.item.item_id.as_ref().and_then(|i| i.change_key.clone()) };
+        Ok(Cow::Owned(Item::CalendarItem(Box::new(calendar_view::occurrence(
+            series,
+            occurrence_id,
+            begins,
+            begins + (end - start),
+        )))))
+    }
+
+    /// `FindItem` with a `CalendarView` on a calendar folder: the single items and the
+    /// occurrences of series overlapping the window, in start order (series themselves are not
+    /// listed), at most `MaxEntriesReturned` of them. Series are expanded only in UTC
+    /// ([`StoreError::SeriesTimeZoneUnsupported`] otherwise); the occurrences' ids are read with
+    /// [`item_or_occurrence`](Self::item_or_occurrence).
+    pub fn calendar_view(&self, folder: &BaseFolderId, view: &CalendarView) -> Result<FindPage, StoreError> {
+        let f = self.resolve_folder(folder)?;
+        let class = self.folders[&f].folder_class.as_deref();
+        if !class_is(class, CALENDAR_FOLDER_CLASS) {
+            return Err(StoreError::NotCalendarFolder { folder_class: class.map(str::to_owned) });
+        }
+        // A window without zone is read as UTC (the zone exchangelib and exsync send in TimeZoneContext).
+        let utc = |t: &EwsDateTime| match t {
+            EwsDateTime::Floating(f) => Some(f.and_utc()),
+            zoned => zoned.to_utc(),
+        };
+        let (Some(from), Some(to)) = (utc(&view.start_date), utc(&view.end_date)) else {
+            return Err(StoreError::EndBeforeStart);
+        };
+        if to < from {
+            return Err(StoreError::EndBeforeStart);
+        }
+        let mut entries: Vec<(DateTime<Utc>, u64, u32, Item)> = Vec::new();
+        for &n in &self.folders[&f].items {
+            let Item::CalendarItem(c) = &self.live(n).item else { continue };
+            if c.recurrence.is_some() {
+                let change_key = c.item.item_id.as_ref().and_then(|i| i.change_key.clone());
+                for (index, start, end) in calendar_view::occurrences_in(c, from, to)? {
+                    let id = ItemId {
+                        id: self.tokens.id(ObjectKind::Occurrence, occurrence_number(n, index)),
+                        change_key: change_key.clone(),
+                    };
+                    let o = calendar_view::occurrence(c, id, start, end);
+                    entries.push((start, n, index, Item::CalendarItem(Box::new(o))));
+                }
+            } else if let Some((start, end)) = calendar_view::span(c)
+                && calendar_view::overlaps(start, end, from, to)
+            {
+                entries.push((start, n, 0, Item::CalendarItem(c.clone())));
+            }
+        }
+        entries.sort_by_key(|e| (e.0, e.1, e.2));
+        let total = entries.len();
+        let max = match view.max_entries_returned {
+            None => usize::MAX,
+            Some(m) => usize::try_from(m)
+                .ok()
+                .filter(|m| *m >= 1)
+                .ok_or(StoreError::InvalidPaging { offset: 0, max_entries: Some(m) })?,
+        };
+        let items: Vec<Item> = entries.into_iter().take(max).map(|e| e.3).collect();
+        Ok(FindPage {
+            indexing_offset: items.len(),
+            total_items_in_view: total,
+            includes_last_item_in_range: items.len() == total,
+            items,
+        })
     }
 
     /// The items in a folder, in creation order.
@@ -414,6 +508,9 @@ impl MailboxStore {
         base.last_modified_name = Some(self.display_name.clone());
         base.has_attachments.get_or_insert(false);
         base.size = None;
+        if let Item::CalendarItem(c) = item {
+            super::calendar_stamp::stamp_calendar(c, &self.address, &self.display_name);
+        }
         let size = xml_size(item);
         item.base_mut().size = Some(size);
     }
@@ -620,13 +717,28 @@ impl MailboxStore {
         restriction: Option<&Restriction>,
         view: &IndexedPageView,
     ) -> Result<FindPage, StoreError> {
+        self.find_items_sorted(folder, restriction, &[], view)
+    }
+
+    /// `FindItem` with a `SortOrder`: as [`find_items`](Self::find_items), with the matching
+    /// items sorted by `order` (first key first; text ignoring case, numbers and date-times by
+    /// value; items without the property first in ascending order; ties in creation order) before
+    /// the page is cut.
+    pub fn find_items_sorted(
+        &self,
+        folder: &BaseFolderId,
+        restriction: Option<&Restriction>,
+        order: &[FieldOrder],
+        view: &IndexedPageView,
+    ) -> Result<FindPage, StoreError> {
         let f = self.resolve_folder(folder)?;
-        let matching: Vec<&Item> = self.folders[&f]
+        let mut matching: Vec<&Item> = self.folders[&f]
             .items
             .iter()
             .map(|n| &self.live(*n).item)
             .filter(|i| restriction.is_none_or(|r| find::restriction_matches(r, i)))
             .collect();
+        find::sort_items(&mut matching, order);
         let (range, includes_last) = find::window(view, matching.len())?;
         let items: Vec<Item> = matching[range].iter().map(|i| (*i).clone()).collect();
         Ok(FindPage {

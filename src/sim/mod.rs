@@ -12,7 +12,11 @@
 //!   states; [`MailboxStore::update_item`] applies [`ItemUpdate`](crate::ews::ItemUpdate)s under a
 //!   [`ConflictResolution`](crate::ews::ConflictResolution); [`MailboxStore::find_items`] evaluates
 //!   a [`Restriction`](crate::ews::Restriction) and pages by an
-//!   [`IndexedPageView`](crate::ews::IndexedPageView).
+//!   [`IndexedPageView`](crate::ews::IndexedPageView) (sorted with
+//!   [`MailboxStore::find_items_sorted`]); [`MailboxStore::calendar_view`] lists single items and
+//!   the occurrences of series in a window, and [`MailboxStore::item_or_occurrence`] reads them.
+//! - Calendar items carry the properties Exchange maintains (`CalendarItemType`, `Organizer`,
+//!   `MyResponseType`, `IsMeeting`, `AppointmentState`, `Duration`), stamped on every write.
 //! - [`SimServer`]: the store served over HTTP(S) on loopback as Exchange serves it: EWS,
 //!   autodiscover, an OAuth token endpoint, authentication, impersonation, fault injection and
 //!   counters.
@@ -42,6 +46,8 @@
 //! assert!(again.changes.is_empty());
 //! ```
 
+mod calendar_stamp;
+mod calendar_view;
 mod change_log;
 mod clock;
 mod codec;
@@ -49,6 +55,7 @@ mod error;
 mod find;
 mod folder;
 mod mailbox;
+mod recurrence_expand;
 mod server;
 mod side_door;
 mod store;

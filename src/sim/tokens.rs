@@ -2,8 +2,10 @@
 //! string this server did not issue is told apart from one that names something gone.
 //!
 //! Layouts (then standard base64, padded, like Exchange's own ids):
-//! - id: `00 03 24` (Exchange's ids start `AAMk`), kind (1 item, 2 folder), mailbox tag (8 bytes),
-//!   object number (8 bytes), SipHash-2-4 of the first 20 bytes under the organisation's key;
+//! - id: `00 03 24` (Exchange's ids start `AAMk`), kind (1 item, 2 folder, 3 occurrence of a
+//!   series), mailbox tag (8 bytes), object number (8 bytes; for an occurrence, its index in the
+//!   series above bit 40 and the series' item number below), SipHash-2-4 of the first 20 bytes
+//!   under the organisation's key;
 //! - change key: `09 00 00 00 10 00 00 00` (Exchange's start `CQAAAB`), change number (8 bytes),
 //!   SipHash-2-4 of the first 16 bytes under the mailbox's change-key key.
 
@@ -21,6 +23,21 @@ pub(crate) enum ObjectKind {
     Item,
     /// A folder.
     Folder,
+    /// One occurrence of a recurring series.
+    Occurrence,
+}
+
+/// Where an occurrence's index sits in its id's object number.
+const OCCURRENCE_SHIFT: u32 = 40;
+
+/// The object number of occurrence `index` of series item `master`.
+pub(crate) fn occurrence_number(master: u64, index: u32) -> u64 {
+    (u64::from(index) << OCCURRENCE_SHIFT) | (master & ((1 << OCCURRENCE_SHIFT) - 1))
+}
+
+/// The series item number and occurrence index in an occurrence's object number.
+pub(crate) fn split_occurrence(number: u64) -> (u64, u32) {
+    (number & ((1 << OCCURRENCE_SHIFT) - 1), u32::try_from(number >> OCCURRENCE_SHIFT).unwrap_or(u32::MAX))
 }
 
 impl ObjectKind {
@@ -28,6 +45,7 @@ impl ObjectKind {
         match self {
             ObjectKind::Item => 1,
             ObjectKind::Folder => 2,
+            ObjectKind::Occurrence => 3,
         }
     }
 }
@@ -53,6 +71,7 @@ pub(crate) fn decode_id(org: &MacKey, text: &str) -> Option<DecodedId> {
     let kind = match r.u8()? {
         1 => ObjectKind::Item,
         2 => ObjectKind::Folder,
+        3 => ObjectKind::Occurrence,
         _ => return None,
     };
     let mailbox_tag = r.u64_be()?;
@@ -159,6 +178,10 @@ mod tests {
         let d = t.decode_id(&id).unwrap();
         assert_eq!((d.kind, d.number, d.mailbox_tag), (ObjectKind::Item, 17, t.mailbox_tag()));
         assert_eq!(t.decode_id(&t.id(ObjectKind::Folder, 3)).unwrap().kind, ObjectKind::Folder);
+        let occurrence = t.decode_id(&t.id(ObjectKind::Occurrence, occurrence_number(17, 4))).unwrap();
+        assert_eq!(occurrence.kind, ObjectKind::Occurrence);
+        assert_eq!(split_occurrence(occurrence.number), (17, 4));
+        assert_eq!(split_occurrence(occurrence_number(17, 0)), (17, 0));
     }
 
     #[test]

@@ -39,7 +39,7 @@ use super::record::{AppId, ObjectKind, UserId};
 use super::settings::UserSettings;
 use super::status::{RunError, RunOutcome, RunRecord, SyncStatus, count_deliveries};
 use crate::backend::{BackendError, Cursor, FolderScope, MAX_BATCH, MailboxBackend, RemoteChange};
-use crate::store::{AckOutcome, AppChange, AppOp, InboxEntry, StateStore, StoreError};
+use crate::store::{AckOutcome, AppChange, AppOp, InboxEntry, Mapping, StateStore, StoreError};
 
 /// What a sync run can fail with. Nothing is committed when it fails, except with
 /// [`SyncError::StatusNotRecorded`].
@@ -450,6 +450,14 @@ impl<S: StateStore, B: MailboxBackend> SyncEngine<S, B> {
 
         let app_changes = self.store.app_changes(user, kind)?;
         let mappings = self.store.mappings(user, kind)?;
+        let mut changes = changes;
+        if syncing && mode == PlanMode::Incremental {
+            self.unreported(user, &scope, &mappings, &mut changes).await.map_err(|source| SyncError::Listing {
+                user: user.clone(),
+                kind,
+                source,
+            })?;
+        }
         let pending: Vec<_> =
             self.store.inbox(user, Some(kind), usize::MAX)?.into_iter().map(|e| (e.app_id, e.delivery)).collect();
         let input = PlanInput {
@@ -518,6 +526,38 @@ impl<S: StateStore, B: MailboxBackend> SyncEngine<S, B> {
         report.conflicts.extend(ex.conflicts);
         report.failures = ex.failures;
         Ok((report, plan))
+    }
+
+    /// Adds to an incremental listing what it cannot tell of items exsync created: the id map
+    /// keeps such an item without change key until a listing reports it, and the cursor stored with
+    /// it predates it, so a listing from that cursor reports it while it exists. One it does not
+    /// report was created and removed since the cursor (Exchange reports nothing for such an item,
+    /// e.g. when the follow-up round failed and the user deleted the new item before the next
+    /// sync): each is read, and reported deleted if it is gone.
+    async fn unreported(
+        &self,
+        user: &UserId,
+        scope: &FolderScope,
+        mappings: &[Mapping],
+        changes: &mut Vec<RemoteChange>,
+    ) -> Result<(), BackendError> {
+        let listed: BTreeSet<&str> = changes.iter().map(RemoteChange::item_id).collect();
+        let ids: Vec<String> = mappings
+            .iter()
+            .filter(|m| m.remote.change_key.is_none() && !listed.contains(m.remote.id.as_str()))
+            .map(|m| m.remote.id.clone())
+            .collect();
+        for chunk in ids.chunks(self.batch_size) {
+            let read = self.backend.read(user, scope, chunk).await?;
+            for (id, r) in chunk.iter().zip(read) {
+                match r {
+                    Ok(item) => changes.push(RemoteChange::Upserted(item)),
+                    Err(BackendError::NotFound { .. }) => changes.push(RemoteChange::Deleted { id: id.clone() }),
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Every page of changes since `cursor`, by item (a later page's change of an item replaces an

@@ -6,7 +6,9 @@
 //! - an update refused for a stale change key (or an item gone meanwhile) re-reads the item and
 //!   decides again under the conflict policy;
 //! - a failed action leaves its record's outbox entries queued for the next sync; the rest of the
-//!   round commits.
+//!   round commits;
+//! - an item it created is linked without change key until a listing reports it (see
+//!   [`SyncEngine`](super::SyncEngine) for why).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -18,6 +20,15 @@ use super::record::{AppId, ObjectKind, Record, UserId};
 use super::settings::SyncSettings;
 use crate::backend::{BackendError, Cursor, FolderScope, ItemChange, MailboxBackend, NewItem, RemoteId};
 use crate::store::{Commit, Delivery, Mapping};
+
+/// The id of an item exsync just created, as the id map keeps it until a listing reports the
+/// item: without change key. The round's cursor predates the item, so an incremental listing from
+/// it reports the item while it exists; one that does not (the item was deleted before exsync
+/// listed again: Exchange reports nothing for an item made and removed since a cursor) makes the
+/// engine read the item to learn whether it is gone.
+fn unreported(id: RemoteId) -> RemoteId {
+    RemoteId { change_key: None, ..id }
+}
 
 /// A record whose backend action failed (its change stays queued).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -208,7 +219,7 @@ impl<B: MailboxBackend> Executor<'_, B> {
                 }
             };
             ex.created += 1;
-            out.push(id.map(|id| self.written(app_id, id, record, app_version.clone(), *deliver)));
+            out.push(id.map(|id| self.written(app_id, unreported(id), record, app_version.clone(), *deliver)));
         }
         out
     }
@@ -374,11 +385,13 @@ impl<B: MailboxBackend> Executor<'_, B> {
         };
         match result {
             Ok(Some(Ok(id))) => {
-                if current.is_some() {
+                let id = if current.is_some() {
                     ex.updated += 1;
+                    id
                 } else {
                     ex.created += 1;
-                }
+                    unreported(id)
+                };
                 Some(self.written(app_id, id, &winner, app_version, deliver))
             }
             Ok(Some(Err(e))) | Err(e) => self.fail(ex, app_id, e),

@@ -23,7 +23,10 @@
 //! matched first (Exchange items by their exsync tag, then contacts by e-mail address and events by
 //! subject, start and end), so a first sync links what both sides already hold instead of making
 //! duplicates; what stays unmatched is created on the other side (new events only inside the
-//! window). The empty-side guard refuses a plan in which one side deleted every linked record.
+//! window). A linked item gone while another item carries the record's tag (a recreate whose
+//! answer was lost with its process, or the user's copy of the item) hands the link to that item,
+//! so the record is not created once more. The empty-side guard refuses a plan in which one side
+//! deleted every linked record.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -132,9 +135,28 @@ pub fn plan(input: &PlanInput<'_>) -> Result<Plan, PlanError> {
         p.unmapped(app, remote, &pending, &BTreeSet::new())?;
         return Ok(p.out);
     }
+    // Items tagged with a linked record but not its linked item: a recreate whose answer was
+    // lost with its process, or the user's copy of the item. When the linked item is gone, such
+    // an item is the record's item now (linked, never created once more).
+    let linked_ids: BTreeSet<&str> = mappings.iter().map(|m| m.remote.id.as_str()).collect();
+    let linked_apps: BTreeSet<&AppId> = mappings.iter().map(|m| &m.app_id).collect();
+    let mut orphans: BTreeMap<AppId, String> = BTreeMap::new();
+    for (rid, c) in &remote {
+        if let RemoteChange::Upserted(RemoteItem { tag: Some(t), .. }) = c {
+            if !linked_ids.contains(rid.as_str()) && linked_apps.contains(t) && !orphans.contains_key(t) {
+                orphans.insert(t.clone(), rid.clone());
+            }
+        }
+    }
     for m in mappings {
         let a = app.remove(&m.app_id);
-        let r = remote.remove(&m.remote.id);
+        let mut r = remote.remove(&m.remote.id);
+        if matches!(r, Some(RemoteChange::Deleted { .. })) {
+            if let Some(c) = orphans.remove(&m.app_id).and_then(|rid| remote.remove(&rid)) {
+                p.out.matched.push((m.app_id.clone(), c.item_id().to_owned()));
+                r = Some(c);
+            }
+        }
         p.mapped(m, a, r, pending.get(&m.app_id).copied())?;
     }
     let linked: BTreeSet<AppId> = mappings.iter().map(|m| m.app_id.clone()).collect();

@@ -143,11 +143,13 @@ pub enum FailureKind {
     Unsupported,
     /// The run stopped on an internal fault (a panic); a bug to report.
     Internal,
+    /// Exchange answered with an error code that has no more specific kind; the code is kept.
+    Exchange,
 }
 
 impl FailureKind {
     /// Every kind.
-    pub const ALL: [FailureKind; 15] = [
+    pub const ALL: [FailureKind; 16] = [
         FailureKind::Store,
         FailureKind::NotEnrolled,
         FailureKind::WrongKind,
@@ -163,6 +165,7 @@ impl FailureKind {
         FailureKind::Denied,
         FailureKind::Unsupported,
         FailureKind::Internal,
+        FailureKind::Exchange,
     ];
 
     /// The kind as stored (`snake_case`).
@@ -183,6 +186,7 @@ impl FailureKind {
             FailureKind::Denied => "denied",
             FailureKind::Unsupported => "unsupported",
             FailureKind::Internal => "internal",
+            FailureKind::Exchange => "exchange",
         }
     }
 
@@ -202,6 +206,7 @@ impl FailureKind {
             BackendError::Transient { .. } => FailureKind::Transient,
             BackendError::Denied { .. } => FailureKind::Denied,
             BackendError::Unsupported { .. } => FailureKind::Unsupported,
+            BackendError::Exchange { .. } => FailureKind::Exchange,
         }
     }
 

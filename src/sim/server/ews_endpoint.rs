@@ -12,13 +12,18 @@
 //! 4. armed faults are consulted;
 //! 5. the operation runs and its response is sent with `ServerVersionInfo`.
 //!
+//! An EWS operation the simulator does not implement is refused with the fault
+//! `ErrorInvalidOperation` (not `ErrorInvalidRequest`, which clients such as exchangelib read as
+//! "try an older `RequestServerVersion`"); a body element that is no EWS request is a schema
+//! violation.
+//!
 //! Every answer, faults included, carries `ServerVersionInfo` in its SOAP header.
 
 use std::sync::Arc;
 
 use http::{HeaderMap, StatusCode};
 
-use crate::ews::decode::body_element_name;
+use crate::ews::decode::{body_element_name, unexpected_body_element};
 use crate::ews::{
     ConvertId, CreateFolder, CreateItem, DeleteItem, FindFolder, FindItem, GetFolder, GetItem, MessageXml,
     MessageXmlEntry, Operation, Request, ResolveNames, Response, ResponseBody, ResponseCode, SoapFault,
@@ -27,6 +32,7 @@ use crate::ews::{
 use crate::xml::{XmlError, XmlErrorKind};
 
 use super::directory::Principal;
+use super::ews_operations::is_ews_request;
 use super::faults::FaultAction;
 use super::impersonation::acting_mailbox;
 use super::ops::{OpContext, SimOperation};
@@ -103,14 +109,7 @@ pub(crate) async fn serve(shared: &Arc<Shared>, principal: &Principal, headers: 
                 $(n if n == <$op as Operation>::NAME => run::<$op>(shared, principal, headers, xml).await,)+
                 other => {
                     shared.counters.operation(other);
-                    fault_reply(
-                        shared,
-                        SoapFault::ews(
-                            ResponseCode::ErrorInvalidRequest,
-                            format!("The simulator does not implement the operation {other}."),
-                            None,
-                        ),
-                    )
+                    unimplemented(shared, other, xml)
                 }
             }
         };
@@ -128,6 +127,24 @@ pub(crate) async fn serve(shared: &Arc<Shared>, principal: &Principal, headers: 
         ResolveNames,
         ConvertId
     )
+}
+
+/// The answer to a body element the simulator has no operation for: an EWS operation it does
+/// not implement gets `ErrorInvalidOperation` (a fault, as Exchange refuses an operation it will
+/// not carry out, and one clients do not take for a version mismatch); any other element breaks
+/// the schema (`ErrorSchemaValidation` at the element).
+fn unimplemented(shared: &Shared, element: &str, xml: &str) -> Reply {
+    if is_ews_request(element) {
+        return fault_reply(
+            shared,
+            SoapFault::ews(
+                ResponseCode::ErrorInvalidOperation,
+                format!("The simulator does not implement the operation {element}."),
+                None,
+            ),
+        );
+    }
+    schema_fault(shared, &unexpected_body_element(xml))
 }
 
 async fn run<O: SimOperation>(shared: &Arc<Shared>, principal: &Principal, headers: &HeaderMap, xml: &str) -> Reply {

@@ -82,6 +82,7 @@ mod counters;
 mod directory;
 mod error;
 mod ews_endpoint;
+mod ews_operations;
 mod faults;
 mod impersonation;
 mod listener;

@@ -25,8 +25,8 @@ impl SimOperation for GetItem {
             .map(|id| {
                 message(
                     cx.mailbox()
-                        .and_then(|m| m.item(id))
-                        .map(|item| ItemInfoContent { items: vec![shape_item(item, &self.item_shape, cx.version)] }),
+                        .and_then(|m| m.item_or_occurrence(id))
+                        .map(|item| ItemInfoContent { items: vec![shape_item(&item, &self.item_shape, cx.version)] }),
                 )
             })
             .collect();
