@@ -121,8 +121,6 @@ class Engine(Handle):
 
     def report_upsert(self, user: str, app_id: str, record: Record, version: Optional[str] = None) -> int:
         """Reports that the application created or changed ``record`` (its id ``app_id``)."""
-        if not hasattr(record, "to_dict") or not hasattr(record, "kind"):
-            raise TypeError(f"record must be an exsync.Contact or exsync.Event, not {type(record).__name__}")
         return self.report(user, AppChange(app_id=app_id, record=record, version=version))
 
     def report_delete(self, user: str, kind: Union[Kind, int, str], app_id: str) -> int:

@@ -300,6 +300,14 @@ class AppChange:
     version: Optional[str] = None
     changed_at: Optional[datetime] = None
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.app_id, str):
+            raise TypeError(f"app_id must be a str, not {type(self.app_id).__name__}")
+        if self.record is not None and not isinstance(self.record, (Contact, Event)):
+            raise TypeError(f"record must be a Contact, an Event or None, not {type(self.record).__name__}")
+        if self.version is not None and not isinstance(self.version, str):
+            raise TypeError(f"version must be a str or None, not {type(self.version).__name__}")
+
     @property
     def is_delete(self) -> bool:
         """Whether the record was deleted."""

@@ -82,8 +82,10 @@ def test_engine_and_simulator_arguments_of_the_wrong_type_are_type_errors(engine
         engine.report(ALICE, None, Kind.CONTACTS)
     with pytest.raises(TypeError, match="kind is required"):
         engine.report(ALICE, {"app_id": "a", "op": "delete"})
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="record must be a Contact"):
         engine.report_upsert(ALICE, "crm-1", {"kind": "contact"})
+    with pytest.raises(TypeError, match="app_id must be a str"):
+        engine.report_upsert(ALICE, 1, exsync.Contact(given_name="Ann"))
     with pytest.raises(TypeError):
         engine.pending(ALICE, limit="10")
     with pytest.raises(ValueError):
