@@ -7,8 +7,9 @@
  * Results. Every function returns an exsync_result: EXSYNC_OK (0) or an error code, unless its comment
  *   says otherwise. Codes never change meaning; they are grouped by hundreds (1-99 the call itself,
  *   100-199 setup, 200-299 state store, 300-399 sync, 400-499 simulator). After a failure,
- *   exsync_last_error_code() and exsync_last_error_message() tell what happened, per thread. Every
- *   call except those two clears the last error first.
+ *   exsync_last_error_code() and exsync_last_error_message() tell what happened, per thread. A call
+ *   that fails sets the thread's last error, a call that succeeds clears it; those two functions
+ *   leave it as it is.
  *
  * Strings in. NUL-terminated UTF-8. NULL where a string is required gives EXSYNC_ERR_NULL_ARGUMENT;
  *   invalid UTF-8 gives EXSYNC_ERR_INVALID_UTF8. Strings are copied; the caller keeps ownership.
@@ -347,13 +348,25 @@ void exsync_engine_free(exsync_engine *engine);
 exsync_result exsync_engine_connect(exsync_engine *engine, const uint8_t *key, size_t key_len);
 
 /**
+ * Trusts `ca_pem` (a PEM CA certificate, such as an on-premises Exchange's internal CA or the
+ * simulator's) besides the public roots for the connections `exsync_engine_connect` makes from
+ * now on.
+ *
+ * # Safety
+ * `engine` must be NULL or a live engine handle; `ca_pem` NULL or NUL-terminated.
+ */
+exsync_result exsync_engine_trust_ca_pem(exsync_engine *engine, const char *ca_pem);
+
+/**
  * Enrols `user` (their mailbox address) or replaces their settings. `settings_json` NULL or
  * empty gives the defaults; otherwise `{"contacts": {"sync": {"direction": "both",
  * "propagate_deletes": true, "conflict_policy": "most_recent", "empty_side_guard_min": 5},
  * "folder": "default"}, "events": {"sync": {...}, "window": {"days_back": 30, "days_ahead": 365}}}`
  * (any field may be left out). Directions: `none`, `exchange_to_app`, `app_to_exchange`, `both`;
  * conflict policies: `app_wins`, `exchange_wins`, `most_recent`. When a setup is saved, the user's
- * domain must be one it allows (`EXSYNC_ERR_ENROLMENT`).
+ * domain must be one it allows, and once the engine is connected, the service account must be
+ * able to impersonate the user's mailbox (`EXSYNC_ERR_ENROLMENT`, the message says which check
+ * failed).
  *
  * # Safety
  * `engine` must be NULL or a live engine handle; `user` NULL or NUL-terminated; `settings_json`

@@ -460,3 +460,109 @@ fn setup_validates_against_the_simulator_saves_and_reopens() {
         exsync_simulator_free(sim);
     }
 }
+
+#[test]
+fn connected_engine_syncs_both_ways_with_the_simulator() {
+    unsafe {
+        let sim = start_sim();
+        let url = text(|b, n, l| exsync_simulator_ews_url(sim, b, n, l)).unwrap();
+        let dir = std::env::temp_dir().join(format!("exsync-ffi-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = c(dir.join("state.db").to_str().unwrap());
+        let mut e = null_mut();
+        ok(exsync_engine_open(path.as_ptr(), &mut e));
+        let key = [3u8; 32];
+        let s = new_setup();
+        ok(exsync_setup_set_sync_scope(s, EXSYNC_KIND_ALL as u32));
+        ok(exsync_setup_set_connection_method(s, EXSYNC_METHOD_BASIC as u32));
+        ok(exsync_setup_set_user_name(s, c("svc@contoso.com").as_ptr()));
+        ok(exsync_setup_set_password(s, c("Passw0rd!").as_ptr()));
+        ok(exsync_setup_set_additional_domains(s, c("").as_ptr()));
+        ok(exsync_setup_set_allow_http_loopback(s, 1));
+        ok(exsync_setup_set_validation_target(s, c("alice@contoso.com").as_ptr(), c(&url).as_ptr()));
+        let mut passed = 0;
+        ok(exsync_setup_validate(s, &mut passed));
+        assert_eq!(passed, 1);
+        ok(exsync_setup_save(s, e, key.as_ptr(), key.len()));
+        exsync_setup_free(s);
+        // A new engine on the same file connects with the saved setup.
+        exsync_engine_free(e);
+        ok(exsync_engine_open(path.as_ptr(), &mut e));
+        ok(exsync_engine_connect(e, key.as_ptr(), key.len()));
+        let alice = c("alice@contoso.com");
+        fails(exsync_engine_enrol(e, c("ghost@contoso.com").as_ptr(), null()), EXSYNC_ERR_ENROLMENT, "ghost");
+        ok(exsync_engine_enrol(e, alice.as_ptr(), null()));
+
+        // Application → Exchange.
+        let mut seq = 0;
+        let ann = c(r#"{"app_id":"crm-1","op":{"upsert":{"kind":"contact","given_name":"Ann","surname":"Lee"}}}"#);
+        ok(exsync_engine_report(e, alice.as_ptr(), EXSYNC_KIND_CONTACTS as u32, ann.as_ptr(), &mut seq));
+        ok(exsync_engine_sync(e, alice.as_ptr(), EXSYNC_KIND_ALL as u32));
+        let reports = json(|b, n, l| exsync_engine_last_sync_report(e, b, n, l));
+        assert_eq!(reports[0]["created"], 1, "{reports}");
+        assert_eq!(reports[1]["kind"], "events");
+        let items = json(|b, n, l| exsync_simulator_items(sim, alice.as_ptr(), EXSYNC_KIND_CONTACTS as u32, b, n, l));
+        assert_eq!(items[0]["tag"], "crm-1", "{items}");
+
+        // Exchange → application: an edit in Outlook comes back as a pending upsert.
+        let id = items[0]["id"].as_str().unwrap().to_owned();
+        let edited = c(r#"{"kind":"contact","given_name":"Ann","surname":"Lee-Park"}"#);
+        ok(exsync_simulator_update_item(sim, alice.as_ptr(), c(&id).as_ptr(), edited.as_ptr()));
+        ok(exsync_engine_sync(e, alice.as_ptr(), EXSYNC_KIND_CONTACTS as u32));
+        let pending = json(|b, n, l| exsync_engine_pending(e, alice.as_ptr(), 10, b, n, l));
+        assert_eq!(pending[0]["app_id"], "crm-1", "{pending}");
+        assert_eq!(pending[0]["delivery"]["upsert"]["surname"], "Lee-Park");
+        let mut acked = 0;
+        ok(exsync_engine_ack(e, alice.as_ptr(), pending[0]["seq"].as_u64().unwrap(), c("v2").as_ptr(), &mut acked));
+        assert_eq!(acked, 1);
+        assert_eq!(json(|b, n, l| exsync_engine_pending(e, alice.as_ptr(), 10, b, n, l)), serde_json::json!([]));
+        let status = json(|b, n, l| exsync_engine_status(e, alice.as_ptr(), b, n, l));
+        assert_eq!(status[0]["totals"]["exchange_created"], 1, "{status}");
+        assert_eq!(status[0]["consecutive_failures"], 0);
+
+        ok(exsync_simulator_stop(sim));
+        exsync_engine_free(e);
+        exsync_simulator_free(sim);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
+
+#[test]
+fn validation_over_https_trusts_the_simulators_ca() {
+    unsafe {
+        let config = c(
+            r#"{"domains":["contoso.com"],"service_account":"svc@contoso.com","password":"Passw0rd!","mailboxes":["alice@contoso.com"],"tls":true}"#,
+        );
+        let mut sim = null_mut();
+        ok(exsync_simulator_start(config.as_ptr(), &mut sim));
+        let url = text(|b, n, l| exsync_simulator_ews_url(sim, b, n, l)).unwrap();
+        assert!(url.starts_with("https://"), "{url}");
+        let ca = text(|b, n, l| exsync_simulator_ca_certificate(sim, b, n, l)).unwrap();
+        assert!(ca.contains("BEGIN CERTIFICATE"));
+        let s = new_setup();
+        ok(exsync_setup_set_sync_scope(s, EXSYNC_KIND_CONTACTS as u32));
+        ok(exsync_setup_set_connection_method(s, EXSYNC_METHOD_NTLM as u32));
+        ok(exsync_setup_set_user_name(s, c("svc@contoso.com").as_ptr()));
+        ok(exsync_setup_set_password(s, c("Passw0rd!").as_ptr()));
+        ok(exsync_setup_set_additional_domains(s, c("").as_ptr()));
+        ok(exsync_setup_set_validation_target(s, c("alice@contoso.com").as_ptr(), c(&url).as_ptr()));
+        // Without the simulator's CA the certificate step fails.
+        let mut passed = 7;
+        ok(exsync_setup_validate(s, &mut passed));
+        assert_eq!(passed, 0);
+        ok(exsync_setup_trust_ca_pem(s, c(&ca).as_ptr()));
+        ok(exsync_setup_validate(s, &mut passed));
+        assert_eq!(passed, 1, "{}", text(|b, n, l| exsync_setup_validation_report(s, b, n, l)).unwrap());
+        // The engine trusts it too, and connects.
+        let e = open_engine();
+        let key = [5u8; 32];
+        ok(exsync_setup_save(s, e, key.as_ptr(), 32));
+        ok(exsync_engine_trust_ca_pem(e, c(&ca).as_ptr()));
+        ok(exsync_engine_connect(e, key.as_ptr(), 32));
+        ok(exsync_engine_enrol(e, c("alice@contoso.com").as_ptr(), null()));
+        ok(exsync_engine_sync(e, c("alice@contoso.com").as_ptr(), EXSYNC_KIND_CONTACTS as u32));
+        exsync_engine_free(e);
+        exsync_setup_free(s);
+        exsync_simulator_free(sim);
+    }
+}

@@ -89,13 +89,34 @@ pub unsafe extern "C" fn exsync_engine_connect(
     })
 }
 
+/// Trusts `ca_pem` (a PEM CA certificate, such as an on-premises Exchange's internal CA or the
+/// simulator's) besides the public roots for the connections `exsync_engine_connect` makes from
+/// now on.
+///
+/// # Safety
+/// `engine` must be NULL or a live engine handle; `ca_pem` NULL or NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn exsync_engine_trust_ca_pem(
+    engine: *mut exsync_engine,
+    ca_pem: *const c_char,
+) -> exsync_result {
+    boundary("exsync_engine_trust_ca_pem", || {
+        // SAFETY: the caller's contract.
+        let (mut s, pem) = unsafe { (state(engine)?, str_arg(ca_pem, "ca_pem")?) };
+        s.extra_ca_pem.push(pem.to_owned());
+        Ok(())
+    })
+}
+
 /// Enrols `user` (their mailbox address) or replaces their settings. `settings_json` NULL or
 /// empty gives the defaults; otherwise `{"contacts": {"sync": {"direction": "both",
 /// "propagate_deletes": true, "conflict_policy": "most_recent", "empty_side_guard_min": 5},
 /// "folder": "default"}, "events": {"sync": {...}, "window": {"days_back": 30, "days_ahead": 365}}}`
 /// (any field may be left out). Directions: `none`, `exchange_to_app`, `app_to_exchange`, `both`;
 /// conflict policies: `app_wins`, `exchange_wins`, `most_recent`. When a setup is saved, the user's
-/// domain must be one it allows (`EXSYNC_ERR_ENROLMENT`).
+/// domain must be one it allows, and once the engine is connected, the service account must be
+/// able to impersonate the user's mailbox (`EXSYNC_ERR_ENROLMENT`, the message says which check
+/// failed).
 ///
 /// # Safety
 /// `engine` must be NULL or a live engine handle; `user` NULL or NUL-terminated; `settings_json`

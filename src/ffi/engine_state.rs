@@ -51,12 +51,14 @@ pub(crate) struct EngineState {
     pub(crate) store: Arc<SqliteStore>,
     pub(crate) progress: Option<Progress>,
     pub(crate) last_reports: Option<String>,
+    /// CA certificates (PEM) to trust besides the public roots when connecting.
+    pub(crate) extra_ca_pem: Vec<String>,
 }
 
 impl EngineState {
     pub(crate) fn open(path: &str) -> Result<Self, FfiError> {
         let store = if path == ":memory:" { SqliteStore::open_in_memory()? } else { SqliteStore::open(path)? };
-        Ok(EngineState { store: Arc::new(store), progress: None, last_reports: None })
+        Ok(EngineState { store: Arc::new(store), progress: None, last_reports: None, extra_ca_pem: Vec::new() })
     }
 
     /// Enrols `user` (or replaces their settings) with settings JSON (`None`: the defaults).

@@ -351,7 +351,8 @@ pub(crate) fn set_last_error(code: exsync_result, message: String) {
     LAST_ERROR.with(|e| *e.borrow_mut() = Some(LastError { code, message }));
 }
 
-/// Forgets the last error (every call but the last-error getters does this first).
+/// Forgets the last error (every call but the last-error getters does this first, and again when
+/// it succeeds).
 pub(crate) fn clear_last_error() {
     LAST_ERROR.with(|e| *e.borrow_mut() = None);
 }

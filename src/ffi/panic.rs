@@ -18,7 +18,13 @@ fn panic_message(payload: &(dyn Any + Send)) -> String {
 
 fn run(name: &'static str, f: impl FnOnce() -> Result<(), FfiError>, record: bool) -> exsync_result {
     let error = match catch_unwind(AssertUnwindSafe(f)) {
-        Ok(Ok(())) => return exsync_result::EXSYNC_OK,
+        Ok(Ok(())) => {
+            if record {
+                // A call made from a callback inside `f` may have left its own error.
+                clear_last_error();
+            }
+            return exsync_result::EXSYNC_OK;
+        }
         Ok(Err(e)) => e,
         Err(payload) => FfiError::Panic(panic_message(payload.as_ref())),
     };

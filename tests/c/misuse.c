@@ -216,6 +216,41 @@ int main(void) {
            "record_json");
     EXPECT(exsync_simulator_items(sim, "alice@contoso.com", 0, buf, sizeof buf, &len), EXSYNC_ERR_INVALID_ARGUMENT, "kind");
     EXPECT(exsync_simulator_delete_item(sim, "alice@contoso.com", "not-an-id"), EXSYNC_ERR_SIM_MAILBOX, "alice");
+    /* A connected engine: wrong key, enrolling a mailbox that cannot be impersonated, a progress
+     * callback that calls back into its engine (refused, not deadlocked). */
+    char url[256];
+    EXPECT(exsync_simulator_ews_url(sim, url, sizeof url, &len), EXSYNC_OK, NULL);
+    exsync_setup *setup2 = NULL;
+    EXPECT(exsync_setup_new(&setup2), EXSYNC_OK, NULL);
+    EXPECT(exsync_setup_set_sync_scope(setup2, EXSYNC_KIND_CONTACTS), EXSYNC_OK, NULL);
+    EXPECT(exsync_setup_set_connection_method(setup2, EXSYNC_METHOD_BASIC), EXSYNC_OK, NULL);
+    EXPECT(exsync_setup_set_user_name(setup2, "svc@contoso.com"), EXSYNC_OK, NULL);
+    EXPECT(exsync_setup_set_password(setup2, "Passw0rd!"), EXSYNC_OK, NULL);
+    EXPECT(exsync_setup_set_additional_domains(setup2, ""), EXSYNC_OK, NULL);
+    EXPECT(exsync_setup_set_allow_http_loopback(setup2, 1), EXSYNC_OK, NULL);
+    EXPECT(exsync_setup_set_validation_target(setup2, "alice@contoso.com", url), EXSYNC_OK, NULL);
+    EXPECT(exsync_setup_validate(setup2, &flag), EXSYNC_OK, NULL);
+    TRUE(flag == 1);
+    exsync_engine *connected = NULL;
+    EXPECT(exsync_engine_open(":memory:", &connected), EXSYNC_OK, NULL);
+    unsigned char key2[32] = {9, 9, 9};
+    unsigned char wrong_key[32] = {8};
+    EXPECT(exsync_setup_save(setup2, connected, key2, sizeof key2), EXSYNC_OK, NULL);
+    exsync_setup_free(setup2);
+    EXPECT(exsync_engine_connect(connected, wrong_key, sizeof wrong_key), EXSYNC_ERR_SECRET_STORE, "key");
+    EXPECT(exsync_engine_sync(connected, "alice@contoso.com", EXSYNC_KIND_CONTACTS), EXSYNC_ERR_WRONG_STATE, "connect");
+    EXPECT(exsync_engine_connect(connected, key2, sizeof key2), EXSYNC_OK, NULL);
+    EXPECT(exsync_engine_enrol(connected, "ghost@contoso.com", NULL), EXSYNC_ERR_ENROLMENT, "ghost@contoso.com");
+    EXPECT(exsync_engine_enrol(connected, "eve@fabrikam.com", NULL), EXSYNC_ERR_ENROLMENT, "fabrikam.com");
+    EXPECT(exsync_engine_enrol(connected, "alice@contoso.com", NULL), EXSYNC_OK, NULL);
+    EXPECT(exsync_engine_sync(connected, "alice@contoso.com", 0), EXSYNC_ERR_INVALID_ARGUMENT, "kinds");
+    EXPECT(exsync_engine_sync(connected, "bob@contoso.com", EXSYNC_KIND_CONTACTS), EXSYNC_ERR_NOT_ENROLLED, "bob");
+    int before = passed;
+    EXPECT(exsync_engine_set_progress(connected, progress_calls_back, connected), EXSYNC_OK, NULL);
+    EXPECT(exsync_engine_sync(connected, "alice@contoso.com", EXSYNC_KIND_CONTACTS), EXSYNC_OK, NULL);
+    TRUE(passed - before > 3); /* the callback ran and was refused each time it called back */
+    exsync_engine_free(connected);
+
     EXPECT(exsync_simulator_stop(sim), EXSYNC_OK, NULL);
     EXPECT(exsync_simulator_stop(sim), EXSYNC_ERR_WRONG_STATE, "already stopped");
     EXPECT(exsync_simulator_ews_url(sim, buf, sizeof buf, &len), EXSYNC_ERR_WRONG_STATE, "stopped");
