@@ -74,6 +74,11 @@ class Engine(Handle):
         k = arg.key(key)
         self._call("exsync_engine_connect", k, len(k))
 
+    def trust_ca_pem(self, ca_pem: str) -> None:
+        """Trusts the PEM CA certificate ``ca_pem`` (an on-premises Exchange's internal CA, or
+        ``Simulator.ca_certificate``) for the connections :meth:`connect` makes from now on."""
+        self._call("exsync_engine_trust_ca_pem", arg.text(ca_pem, "ca_pem"))
+
     # -- users ------------------------------------------------------------------------------
 
     def enrol(self, user: str, settings: Union[dict[str, Any], str, None] = None) -> None:
@@ -135,7 +140,7 @@ class Engine(Handle):
         ``CallError`` with ``WRONG_STATE``); an exception it raises is re-raised by :meth:`sync`
         once the sync is done."""
         if callback is None:
-            self._call("exsync_engine_set_progress", None, None)
+            self._call("exsync_engine_set_progress", _lib.PROGRESS_CALLBACK(), None)
             self._progress = None
             return
         if not callable(callback):
@@ -152,28 +157,26 @@ class Engine(Handle):
         u = arg.text(user, "user")
         k = arg.member(kinds, Kind, "kinds")
         bridge = self._progress
-        try:
-            self._call("exsync_engine_sync", u, k)
-        except ExsyncError as e:
-            e.reports = self._reports_after_failure()  # type: ignore[attr-defined]
+        # One borrow for the sync and its reports: a close() waiting on another thread frees the
+        # handle only after both.
+        with self._borrow() as e:
+            try:
+                _lib.call("exsync_engine_sync", e, u, k)
+            except ExsyncError as error:
+                error.reports = _reports(e, missing_ok=True)  # type: ignore[attr-defined]
+                callback_error = bridge.take_error() if bridge else None
+                if callback_error is not None:
+                    raise callback_error from error
+                raise
             callback_error = bridge.take_error() if bridge else None
             if callback_error is not None:
-                raise callback_error from e
-            raise
-        callback_error = bridge.take_error() if bridge else None
-        if callback_error is not None:
-            raise callback_error
-        return self.last_sync_report()
-
-    def _reports_after_failure(self) -> list[SyncReport]:
-        try:
-            return self.last_sync_report()
-        except ExsyncError:
-            return []
+                raise callback_error
+            return _reports(e)
 
     def last_sync_report(self) -> list[SyncReport]:
         """The reports of the last :meth:`sync`, one per kind synced."""
-        return [SyncReport.from_dict(r) for r in self._json("exsync_engine_last_sync_report")]
+        with self._borrow() as e:
+            return _reports(e)
 
     # -- Exchange's changes for the application ---------------------------------------------
 
@@ -201,3 +204,14 @@ class Engine(Handle):
     def status(self, user: str) -> list[SyncStatus]:
         """``user``'s sync status, one per object kind (works without a connection)."""
         return [SyncStatus.from_dict(s) for s in self._json("exsync_engine_status", arg.text(user, "user"))]
+
+
+def _reports(engine_pointer: Any, missing_ok: bool = False) -> list[SyncReport]:
+    """The last sync's reports (after a failed sync, those of the kinds done before it)."""
+    try:
+        text = _lib.read_text("exsync_engine_last_sync_report", engine_pointer)
+    except ExsyncError:
+        if missing_ok:
+            return []
+        raise
+    return [SyncReport.from_dict(r) for r in json.loads(text)]

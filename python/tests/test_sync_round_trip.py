@@ -195,3 +195,27 @@ def test_closing_from_another_thread_waits_for_a_running_sync(connected, sim):
     assert not syncer.is_alive() and not closer.is_alive()
     assert outcome and outcome[0][0].kind is Kind.CONTACTS
     assert connected.closed
+
+
+def test_sync_over_tls_trusting_the_simulators_ca(key):
+    from conftest import PASSWORD, fill_steps
+
+    with exsync.Simulator(
+        domains=["contoso.com"], service_account="svc@contoso.com", password=PASSWORD, mailboxes=[ALICE], tls=True
+    ) as sim, exsync.Engine() as engine, exsync.Setup() as setup:
+        fill_steps(setup, sim)
+        setup.set_allow_http_loopback(False)
+        setup.trust_ca_pem(sim.ca_certificate)
+        assert setup.validate(), setup.validation_report()
+        setup.save(engine, key)
+        engine.connect(key)
+        with pytest.raises(exsync.SetupError) as e:
+            engine.enrol(ALICE)  # the impersonation check cannot trust the server's certificate
+        assert e.value.code == ErrorCode.ENROLMENT and "certificate" in e.value.message
+        engine.trust_ca_pem(sim.ca_certificate)
+        engine.connect(key)
+        engine.enrol(ALICE)
+        engine.report_upsert(ALICE, "crm-tls", Contact(given_name="Tia"))
+        [report] = engine.sync(ALICE, Kind.CONTACTS)
+        assert report.created == 1
+        assert [i.record.given_name for i in tagged(sim, Kind.CONTACTS, "crm-tls")] == ["Tia"]
