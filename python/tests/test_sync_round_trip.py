@@ -4,6 +4,7 @@ acknowledged; progress events reach a Python callable."""
 
 from __future__ import annotations
 
+import gc
 import threading
 from datetime import datetime, timedelta, timezone
 
@@ -31,7 +32,8 @@ def tagged(sim, kind, tag):
 def test_round_trip_of_contacts_both_ways(connected, sim):
     engine = connected
     events: list[ProgressEvent] = []
-    engine.set_progress(events.append)
+    engine.set_progress(lambda event: events.append(event))
+    gc.collect()  # the engine keeps the callback (and its C wrapper) alive, not the caller
 
     seq = engine.report_upsert(ALICE, "crm-1", Contact(given_name="Ann", surname="Lee"), version="v1")
     assert seq >= 1
