@@ -35,3 +35,8 @@ pub mod store;
 pub mod sync;
 pub mod transport;
 pub mod xml;
+
+/// The README's Rust example, run as a doc test so the README stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeExamples;

@@ -4,7 +4,7 @@
 //! `_free`, freeing it twice, or passing a pointer that is not a live handle of the right type is
 //! undefined behaviour, as with `free()` in C.
 //!
-//! The state behind a handle is [`Exclusive`]: calls from several threads take turns, and a call
+//! The state behind a handle is `Exclusive`: calls from several threads take turns, and a call
 //! made on a thread that is already inside a call on the same handle (from a callback) fails with
 //! `EXSYNC_ERR_WRONG_STATE` instead of deadlocking.
 

@@ -5,7 +5,7 @@
 //!   `_new`/`_free`; `_free(NULL)` does nothing; use after free and double free are undefined.
 //! - [`error`]: numbered error codes that never change meaning ([`exsync_result`]) and the
 //!   thread-local last error, copied into a caller buffer.
-//! - [`panic`]: every export runs behind a panic boundary; a panic becomes `EXSYNC_ERR_PANIC`.
+//! - [`panic`](mod@panic): every export runs behind a panic boundary; a panic becomes `EXSYNC_ERR_PANIC`.
 //! - [`strings`]: NUL-terminated UTF-8 in (NULL and invalid UTF-8 are error codes), text out into
 //!   caller-owned buffers with a required-length protocol.
 //! - [`setup`], [`engine`], [`simulator`]: the setup flow, the sync engine over a SQLite store,

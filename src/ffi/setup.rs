@@ -1,4 +1,4 @@
-//! `exsync_setup_*`: the admin's setup flow ([`SetupFlow`](crate::setup::SetupFlow)) over C.
+//! `exsync_setup_*`: the admin's setup flow ([`SetupFlow`]) over C.
 //!
 //! Steps, numbered as `exsync_step`: 1 sync scope, 2 connection method, 3 service account user
 //! name (service accounts only), 4 password or OAuth 2.0 application, 5 additional domains,
