@@ -15,7 +15,10 @@ use exsync::backend::memory::{Fault, MemoryMailbox, Operation};
 use exsync::backend::*;
 use exsync::store::*;
 use exsync::sync::*;
+use gated_store::{Gate, GatedStore};
 use proptest::prelude::*;
+
+mod gated_store;
 
 fn alice() -> UserId {
     UserId::new("alice@contoso.com")
@@ -173,47 +176,15 @@ impl MailboxBackend for MortalMailbox {
     }
 }
 
-/// The state store of a process: refuses to commit once the process is dead.
-struct MortalStore {
-    inner: Arc<SqliteStore>,
-    process: Arc<Process>,
-}
+/// The state store of a process: refuses to commit (or record the run) once the process is dead.
+type MortalStore = GatedStore<Arc<SqliteStore>, Arc<Process>>;
 
-macro_rules! delegate {
-    ($($name:ident($($a:ident: $t:ty),*) -> $r:ty;)*) => {
-        $(fn $name(&self, $($a: $t),*) -> $r { self.inner.$name($($a),*) })*
-    };
-}
-
-impl StateStore for MortalStore {
-    delegate! {
-        setup_config() -> Result<Option<serde_json::Value>, StoreError>;
-        set_setup_config(c: &serde_json::Value) -> Result<(), StoreError>;
-        enrol(u: &UserId, s: &UserSettings) -> Result<(), StoreError>;
-        user_settings(u: &UserId) -> Result<Option<UserSettings>, StoreError>;
-        users() -> Result<Vec<UserId>, StoreError>;
-        remove_user(u: &UserId) -> Result<bool, StoreError>;
-        push_app_change(u: &UserId, k: ObjectKind, c: &AppChange) -> Result<u64, StoreError>;
-        app_changes(u: &UserId, k: ObjectKind) -> Result<Vec<OutboxEntry>, StoreError>;
-        inbox(u: &UserId, k: Option<ObjectKind>, l: usize) -> Result<Vec<InboxEntry>, StoreError>;
-        ack(u: &UserId, s: u64, v: Option<&str>) -> Result<AckOutcome, StoreError>;
-        cursor(u: &UserId, k: ObjectKind) -> Result<Option<Cursor>, StoreError>;
-        mappings(u: &UserId, k: ObjectKind) -> Result<Vec<Mapping>, StoreError>;
-        reset(u: &UserId, k: ObjectKind) -> Result<(), StoreError>;
-        status(u: &UserId, k: ObjectKind) -> Result<Option<SyncStatus>, StoreError>;
-        statuses() -> Result<Vec<SyncStatus>, StoreError>;
+impl Gate for Arc<Process> {
+    fn may_commit(&self) -> bool {
+        !self.is_dead()
     }
-    fn record_run(&self, u: &UserId, k: ObjectKind, r: &RunRecord) -> Result<SyncStatus, StoreError> {
-        if self.process.is_dead() {
-            return Err(StoreError::Corrupt { what: "process", detail: "dead before recording".into() });
-        }
-        self.inner.record_run(u, k, r)
-    }
-    fn commit(&self, u: &UserId, k: ObjectKind, c: &Commit) -> Result<(), StoreError> {
-        if self.process.is_dead() {
-            return Err(StoreError::Corrupt { what: "process", detail: "dead before commit".into() });
-        }
-        self.inner.commit(u, k, c)
+    fn may_record(&self) -> bool {
+        !self.is_dead()
     }
 }
 
@@ -288,7 +259,7 @@ impl World {
 
     fn engine(&self, process: &Arc<Process>) -> SyncEngine<MortalStore, MortalMailbox> {
         SyncEngine::new(
-            MortalStore { inner: self.store.clone(), process: process.clone() },
+            GatedStore { inner: self.store.clone(), gate: process.clone() },
             MortalMailbox { inner: self.mailbox.clone(), process: process.clone() },
         )
         .with_sizes(4, 2)

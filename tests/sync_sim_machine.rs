@@ -8,6 +8,7 @@
 //! duplicates and nothing queued; without deletions, no record is lost.
 #![cfg(all(feature = "sim", feature = "sqlite"))]
 
+mod gated_store;
 mod sync_sim;
 
 use std::collections::BTreeMap;
@@ -22,6 +23,7 @@ use exsync::backend::*;
 use exsync::sim::{Clock, Fault};
 use exsync::store::*;
 use exsync::sync::*;
+use gated_store::{Gate, GatedStore};
 use proptest::prelude::*;
 use sync_sim::*;
 
@@ -204,47 +206,16 @@ impl MailboxBackend for MortalBackend {
     }
 }
 
-/// The SQLite store as one process sees it: no commit once it is dead.
-struct MortalStore {
-    inner: Arc<SqliteStore>,
-    process: Arc<Process>,
-}
+/// The state store of a process: refuses to commit once the process is dead (or dies at the
+/// commit), and to record the run once it is dead.
+type MortalStore = GatedStore<Arc<SqliteStore>, Arc<Process>>;
 
-macro_rules! delegate {
-    ($($name:ident($($a:ident: $t:ty),*) -> $r:ty;)*) => {
-        $(fn $name(&self, $($a: $t),*) -> $r { self.inner.$name($($a),*) })*
-    };
-}
-
-impl StateStore for MortalStore {
-    delegate! {
-        setup_config() -> Result<Option<serde_json::Value>, StoreError>;
-        set_setup_config(c: &serde_json::Value) -> Result<(), StoreError>;
-        enrol(u: &UserId, s: &UserSettings) -> Result<(), StoreError>;
-        user_settings(u: &UserId) -> Result<Option<UserSettings>, StoreError>;
-        users() -> Result<Vec<UserId>, StoreError>;
-        remove_user(u: &UserId) -> Result<bool, StoreError>;
-        push_app_change(u: &UserId, k: ObjectKind, c: &AppChange) -> Result<u64, StoreError>;
-        app_changes(u: &UserId, k: ObjectKind) -> Result<Vec<OutboxEntry>, StoreError>;
-        inbox(u: &UserId, k: Option<ObjectKind>, l: usize) -> Result<Vec<InboxEntry>, StoreError>;
-        ack(u: &UserId, s: u64, v: Option<&str>) -> Result<AckOutcome, StoreError>;
-        cursor(u: &UserId, k: ObjectKind) -> Result<Option<Cursor>, StoreError>;
-        mappings(u: &UserId, k: ObjectKind) -> Result<Vec<Mapping>, StoreError>;
-        reset(u: &UserId, k: ObjectKind) -> Result<(), StoreError>;
-        status(u: &UserId, k: ObjectKind) -> Result<Option<SyncStatus>, StoreError>;
-        statuses() -> Result<Vec<SyncStatus>, StoreError>;
+impl Gate for Arc<Process> {
+    fn may_commit(&self) -> bool {
+        self.commit()
     }
-    fn record_run(&self, u: &UserId, k: ObjectKind, r: &RunRecord) -> Result<SyncStatus, StoreError> {
-        if self.process.is_dead() {
-            return Err(StoreError::Corrupt { what: "process", detail: "dead before recording".into() });
-        }
-        self.inner.record_run(u, k, r)
-    }
-    fn commit(&self, u: &UserId, k: ObjectKind, c: &Commit) -> Result<(), StoreError> {
-        if !self.process.commit() {
-            return Err(StoreError::Corrupt { what: "process", detail: "dead before commit".into() });
-        }
-        self.inner.commit(u, k, c)
+    fn may_record(&self) -> bool {
+        !self.is_dead()
     }
 }
 
@@ -353,7 +324,7 @@ impl World {
     fn engine(&self, process: &Arc<Process>) -> SyncEngine<MortalStore, MortalBackend> {
         let clock = self.sim.clock.clone();
         SyncEngine::new(
-            MortalStore { inner: self.store.clone(), process: process.clone() },
+            GatedStore { inner: self.store.clone(), gate: process.clone() },
             MortalBackend { inner: self.sim.backend.clone(), process: process.clone() },
         )
         .with_sizes(4, 2)

@@ -6,6 +6,7 @@
 //! received.
 #![cfg(all(feature = "sim", feature = "sqlite"))]
 
+mod gated_store;
 mod sync_sim;
 
 use std::sync::Arc;
@@ -16,6 +17,7 @@ use exsync::backend::*;
 use exsync::sim::Fault;
 use exsync::store::*;
 use exsync::sync::*;
+use gated_store::{Gate, GatedStore};
 use sync_sim::*;
 
 /// A record of `kind` called `name` (events: on day `i` after the start, at 10:00).
@@ -721,42 +723,15 @@ impl MailboxBackend for DiesOnCreate {
     }
 }
 
-/// The store of that process: once it is dead, it commits nothing.
-struct DeadStore {
-    inner: Arc<MemoryStore>,
-    dead: Arc<std::sync::atomic::AtomicBool>,
-}
+/// A store of a process that dies before its commit once `dead` is set.
+struct DeadFlag(Arc<std::sync::atomic::AtomicBool>);
 
-macro_rules! delegate {
-    ($($name:ident($($a:ident: $t:ty),*) -> $r:ty;)*) => {
-        $(fn $name(&self, $($a: $t),*) -> $r { self.inner.$name($($a),*) })*
-    };
-}
-
-impl StateStore for DeadStore {
-    delegate! {
-        setup_config() -> Result<Option<serde_json::Value>, StoreError>;
-        set_setup_config(c: &serde_json::Value) -> Result<(), StoreError>;
-        enrol(u: &UserId, s: &UserSettings) -> Result<(), StoreError>;
-        user_settings(u: &UserId) -> Result<Option<UserSettings>, StoreError>;
-        users() -> Result<Vec<UserId>, StoreError>;
-        remove_user(u: &UserId) -> Result<bool, StoreError>;
-        push_app_change(u: &UserId, k: ObjectKind, c: &AppChange) -> Result<u64, StoreError>;
-        app_changes(u: &UserId, k: ObjectKind) -> Result<Vec<OutboxEntry>, StoreError>;
-        inbox(u: &UserId, k: Option<ObjectKind>, l: usize) -> Result<Vec<InboxEntry>, StoreError>;
-        ack(u: &UserId, s: u64, v: Option<&str>) -> Result<AckOutcome, StoreError>;
-        cursor(u: &UserId, k: ObjectKind) -> Result<Option<Cursor>, StoreError>;
-        mappings(u: &UserId, k: ObjectKind) -> Result<Vec<Mapping>, StoreError>;
-        reset(u: &UserId, k: ObjectKind) -> Result<(), StoreError>;
-        record_run(u: &UserId, k: ObjectKind, r: &RunRecord) -> Result<SyncStatus, StoreError>;
-        status(u: &UserId, k: ObjectKind) -> Result<Option<SyncStatus>, StoreError>;
-        statuses() -> Result<Vec<SyncStatus>, StoreError>;
+impl Gate for DeadFlag {
+    fn may_commit(&self) -> bool {
+        !self.0.load(std::sync::atomic::Ordering::SeqCst)
     }
-    fn commit(&self, u: &UserId, k: ObjectKind, c: &Commit) -> Result<(), StoreError> {
-        if self.dead.load(std::sync::atomic::Ordering::SeqCst) {
-            return Err(StoreError::Corrupt { what: "process", detail: "dead before commit".into() });
-        }
-        self.inner.commit(u, k, c)
+    fn may_record(&self) -> bool {
+        true
     }
 }
 
@@ -774,7 +749,7 @@ async fn a_recreate_lost_with_its_process_is_linked_not_repeated() {
 
         let dead: Arc<std::sync::atomic::AtomicBool> = Arc::default();
         let dying = DiesOnCreate { inner: c.sim.backend.clone(), dead: dead.clone() };
-        let store = DeadStore { inner: c.engine.store().clone(), dead };
+        let store = GatedStore { inner: c.engine.store().clone(), gate: DeadFlag(dead) };
         let clock = c.sim.clock.clone();
         let doomed = SyncEngine::new(store, dying).with_clock(move || exsync::sim::Clock::now(&clock));
         assert!(doomed.sync(&c.u, kind).await.is_err(), "nothing committed");
