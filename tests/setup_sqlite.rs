@@ -4,8 +4,9 @@
 
 mod setup_support;
 
+mod temp_db;
+
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use chrono::{DateTime, Utc};
 use exsync::setup::*;
@@ -13,32 +14,10 @@ use exsync::store::schema::{CURRENT_VERSION, MIGRATIONS};
 use exsync::store::{SqliteStore, StateStore};
 use exsync::transport::{Credentials, Secret, UserNameFormat};
 use setup_support::{form, healthy, run};
+use temp_db::TempDb;
 
 const PASSWORD: &str = "Correct-Horse-42-unique";
 const CLIENT_SECRET: &str = "Zx8Q~client.secret.value-unique";
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        static N: AtomicU32 = AtomicU32::new(0);
-        let n = N.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("exsync-setup-sqlite-{}-{name}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    fn db(&self) -> PathBuf {
-        self.0.join("state.db")
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn key(k: u8) -> SecretKey {
     SecretKey::from_bytes(&[k; 32]).unwrap()
@@ -87,9 +66,9 @@ fn validated_flow() -> SetupFlow {
 
 #[test]
 fn the_whole_setup_survives_a_restart() {
-    let dir = TempDir::new("restart");
+    let dir = TempDb::new("restart");
     let saved = {
-        let db = SqliteStore::open(dir.db()).unwrap();
+        let db = SqliteStore::open(dir.path()).unwrap();
         let secrets = EncryptedSecretStore::new(&key(7), &db);
         let mut flow = validated_flow();
         let config = flow.save(&secrets).unwrap();
@@ -98,7 +77,7 @@ fn the_whole_setup_survives_a_restart() {
     };
 
     // A new process: open the file, read the setup, and reopen the flow with the same key.
-    let db = SqliteStore::open(dir.db()).unwrap();
+    let db = SqliteStore::open(dir.path()).unwrap();
     let loaded = SetupConfig::load_from(&db).unwrap().expect("a saved setup");
     assert_eq!(loaded, saved);
     assert_eq!(
@@ -129,8 +108,8 @@ fn the_whole_setup_survives_a_restart() {
 
 #[test]
 fn the_file_never_holds_a_secret_in_clear() {
-    let dir = TempDir::new("raw");
-    let db = SqliteStore::open(dir.db()).unwrap();
+    let dir = TempDb::new("raw");
+    let db = SqliteStore::open(dir.path()).unwrap();
     let secrets = EncryptedSecretStore::new(&key(9), &db);
     let mut flow = validated_flow();
     flow.save(&secrets).unwrap().save_to(&db).unwrap();
@@ -156,9 +135,9 @@ fn the_file_never_holds_a_secret_in_clear() {
         ["default/oauth-client-secret"]
     );
 
-    for bytes in [raw_bytes(&dir.db()), {
+    for bytes in [raw_bytes(&dir.path()), {
         drop(db); // closing checkpoints the WAL into the main file
-        raw_bytes(&dir.db())
+        raw_bytes(&dir.path())
     }] {
         // The file holds the setup (so these are the right bytes) but no secret in clear.
         assert!(contains(&bytes, "default/oauth-client-secret"));
@@ -170,14 +149,14 @@ fn the_file_never_holds_a_secret_in_clear() {
 
 #[test]
 fn a_first_version_file_gains_the_secrets_table() {
-    let dir = TempDir::new("migrate");
+    let dir = TempDb::new("migrate");
     {
-        let conn = rusqlite::Connection::open(dir.db()).unwrap();
+        let conn = rusqlite::Connection::open(dir.path()).unwrap();
         conn.execute_batch(MIGRATIONS[0]).unwrap();
         conn.execute_batch("PRAGMA user_version = 1").unwrap();
         conn.execute("INSERT INTO setup (id, config) VALUES (1, '{\"kept\": true}')", []).unwrap();
     }
-    let db = SqliteStore::open(dir.db()).unwrap();
+    let db = SqliteStore::open(dir.path()).unwrap();
     assert_eq!(db.schema_version().unwrap(), CURRENT_VERSION);
     const { assert!(CURRENT_VERSION >= 2) };
     assert_eq!(db.setup_config().unwrap().unwrap()["kept"], true);

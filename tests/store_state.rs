@@ -3,38 +3,14 @@
 //! reopening the file (a process that dies between steps loses nothing), schema versions.
 #![cfg(feature = "sqlite")]
 
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicU32, Ordering};
+mod temp_db;
 
 use chrono::{TimeZone, Utc};
 use exsync::backend::{Cursor, RemoteId};
 use exsync::store::*;
 use exsync::sync::*;
 use proptest::prelude::*;
-
-/// A fresh database path under the system's temporary directory, removed on drop.
-struct TempDb(PathBuf);
-
-impl TempDb {
-    fn new(name: &str) -> Self {
-        static N: AtomicU32 = AtomicU32::new(0);
-        let n = N.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("exsync-store-{}-{name}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDb(dir)
-    }
-
-    fn path(&self) -> PathBuf {
-        self.0.join("state.db")
-    }
-}
-
-impl Drop for TempDb {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+use temp_db::TempDb;
 
 fn alice() -> UserId {
     UserId::new("alice@contoso.com")

@@ -3,15 +3,17 @@
 //! stale change keys, the empty-side guard, reset, dry runs, direction and window settings.
 #![cfg(all(feature = "memory-backend", feature = "sqlite"))]
 
-use std::path::PathBuf;
+mod temp_db;
+
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use exsync::backend::memory::{Fault, MemoryMailbox, Operation};
 use exsync::backend::*;
 use exsync::store::*;
 use exsync::sync::*;
+use temp_db::TempDb;
 
 fn alice() -> UserId {
     UserId::new("alice@contoso.com")
@@ -232,28 +234,6 @@ impl StateStore for Killable {
     }
     fn statuses(&self) -> Result<Vec<SyncStatus>, StoreError> {
         self.inner.statuses()
-    }
-}
-
-struct TempDb(PathBuf);
-
-impl TempDb {
-    fn new(name: &str) -> Self {
-        static N: AtomicU32 = AtomicU32::new(0);
-        let n = N.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("exsync-engine-{}-{name}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDb(dir)
-    }
-    fn path(&self) -> PathBuf {
-        self.0.join("state.db")
-    }
-}
-
-impl Drop for TempDb {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 

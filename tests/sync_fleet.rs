@@ -4,7 +4,8 @@
 //! twice at once) and one user's failure (or panic) not stopping the others.
 #![cfg(all(feature = "memory-backend", feature = "sqlite"))]
 
-use std::path::PathBuf;
+mod temp_db;
+
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -14,6 +15,7 @@ use exsync::backend::memory::{Fault, MemoryMailbox, Operation};
 use exsync::backend::*;
 use exsync::store::{AppChange, MemoryStore, SqliteStore, StateStore};
 use exsync::sync::*;
+use temp_db::TempDb;
 
 fn user(name: &str) -> UserId {
     UserId::new(format!("{name}@contoso.com"))
@@ -87,28 +89,6 @@ impl Recorder {
     }
     fn events(&self) -> Vec<SyncProgress> {
         self.0.lock().unwrap().clone()
-    }
-}
-
-struct TempDb(PathBuf);
-
-impl TempDb {
-    fn new(name: &str) -> Self {
-        static N: AtomicU32 = AtomicU32::new(0);
-        let n = N.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("exsync-fleet-{}-{name}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDb(dir)
-    }
-    fn path(&self) -> PathBuf {
-        self.0.join("state.db")
-    }
-}
-
-impl Drop for TempDb {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 

@@ -5,9 +5,10 @@
 //! to one, with no duplicates and nothing queued; without deletions, no record is lost.
 #![cfg(all(feature = "memory-backend", feature = "sqlite"))]
 
+mod temp_db;
+
 use std::collections::BTreeMap;
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
@@ -17,6 +18,7 @@ use exsync::store::*;
 use exsync::sync::*;
 use gated_store::{Gate, GatedStore};
 use proptest::prelude::*;
+use temp_db::TempDb;
 
 mod gated_store;
 
@@ -34,28 +36,6 @@ fn person(name: u8, domain: &str) -> Record {
         emails: vec![format!("n{name}@{domain}").as_str().into()],
         ..Contact::default()
     })
-}
-
-struct TempDb(PathBuf);
-
-impl TempDb {
-    fn new() -> Self {
-        static N: AtomicU32 = AtomicU32::new(0);
-        let n = N.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("exsync-machine-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDb(dir)
-    }
-    fn path(&self) -> PathBuf {
-        self.0.join("state.db")
-    }
-}
-
-impl Drop for TempDb {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 /// The process: dies after a number of backend writes (the last one applied, its answer lost);
@@ -240,7 +220,7 @@ struct World {
 
 impl World {
     fn new(policy: ConflictPolicy) -> Self {
-        let db = TempDb::new();
+        let db = TempDb::new("machine");
         let store = Arc::new(SqliteStore::open(db.path()).unwrap());
         let mut settings = UserSettings::default();
         settings.contacts.sync.conflict_policy = policy;

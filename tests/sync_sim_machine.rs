@@ -11,9 +11,10 @@
 mod gated_store;
 mod sync_sim;
 
+mod temp_db;
+
 use std::collections::BTreeMap;
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -26,6 +27,7 @@ use exsync::sync::*;
 use gated_store::{Gate, GatedStore};
 use proptest::prelude::*;
 use sync_sim::*;
+use temp_db::TempDb;
 
 /// A record of `kind` numbered `name` from side `domain` (records of different domains never
 /// match by content: contacts by their address, events by their subject).
@@ -42,28 +44,6 @@ fn record(kind: ObjectKind, name: u8, domain: &str) -> Record {
             };
             Record::from(*e)
         }
-    }
-}
-
-struct TempDb(PathBuf);
-
-impl TempDb {
-    fn new() -> Self {
-        static N: AtomicU32 = AtomicU32::new(0);
-        let n = N.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("exsync-sim-machine-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDb(dir)
-    }
-    fn path(&self) -> PathBuf {
-        self.0.join("state.db")
-    }
-}
-
-impl Drop for TempDb {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
@@ -314,7 +294,7 @@ impl World {
     fn new(kind: ObjectKind, policy: ConflictPolicy) -> Self {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         let sim = rt.block_on(Sim::start());
-        let db = TempDb::new();
+        let db = TempDb::new("machine");
         let store = Arc::new(SqliteStore::open(db.path()).unwrap());
         store.enrol(&alice(), &settings_for(kind, |s| s.conflict_policy = policy)).unwrap();
         World { rt, sim, db, store, kind, app: BTreeMap::new(), next_app: 0, created: 0 }
