@@ -16,6 +16,7 @@
 //! ```
 
 pub mod attendee;
+pub mod base_item_id;
 pub mod calendar_field;
 pub mod calendar_item;
 pub mod contact;
@@ -45,6 +46,7 @@ pub mod shape;
 pub mod timezone;
 
 pub use attendee::{Attendee, ResponseType};
+pub use base_item_id::{BaseItemId, OccurrenceItemId, RecurringMasterItemId};
 pub use calendar_field::CalendarField;
 pub use calendar_item::{CalendarItem, CalendarItemType, LegacyFreeBusy};
 pub use contact::{CompleteName, Contact, ContactSource, FileAsMapping, PhysicalAddressIndex};

@@ -258,7 +258,7 @@ pub async fn update(
 
     // Changes naming their change key never overwrite a newer version; the others (the server
     // gave none) are applied as they are.
-    let (keyed, unkeyed): (Vec<_>, Vec<_>) = ready.into_iter().partition(|(_, c)| c.item_id.change_key.is_some());
+    let (keyed, unkeyed): (Vec<_>, Vec<_>) = ready.into_iter().partition(|(_, c)| c.item_id.change_key().is_some());
     for (group, resolution) in
         [(keyed, ConflictResolution::NeverOverwrite), (unkeyed, ConflictResolution::AlwaysOverwrite)]
     {
@@ -275,7 +275,7 @@ pub async fn update(
                         if m.status.is_ok() {
                             answered_id(f, &m.content.items)
                         } else {
-                            Err(status::from_status(f, Some(&c.item_id.id), &m.status))
+                            Err(status::from_status(f, Some(c.item_id.id_text()), &m.status))
                         }
                     })
                     .collect::<Vec<_>>()

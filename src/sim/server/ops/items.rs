@@ -2,13 +2,18 @@
 //! order; a failing item does not stop the others (as Exchange does without `ErrorBatchProcessingStopped`).
 
 use crate::ews::{
-    BaseFolderId, ConflictResults, CreateItem, CreateItemResponse, DeleteItem, DeleteItemResponse,
+    BaseFolderId, BaseItemId, ConflictResults, CreateItem, CreateItemResponse, DeleteItem, DeleteItemResponse,
     DistinguishedFolderName, ExchangeVersion, GetItem, GetItemResponse, Item, ItemInfoContent, ItemUpdate,
     MessageDisposition, ResponseCode, UpdateItem, UpdateItemContent, UpdateItemResponse,
 };
 
 use super::shape::{id_only, shape_item};
 use super::{OpContext, SimOperation, error_with, message};
+
+/// The plain item id the simulator takes (occurrence ids are refused for now).
+fn plain(id: &BaseItemId) -> Result<&crate::ews::ItemId, crate::sim::StoreError> {
+    id.as_item().ok_or_else(|| crate::sim::StoreError::OccurrenceChangeUnsupported { id: id.id_text().to_owned() })
+}
 
 /// Whether `item` has elements a request for `version` may not carry.
 fn newer_than(item: &Item, version: ExchangeVersion) -> bool {
@@ -25,7 +30,7 @@ impl SimOperation for GetItem {
             .map(|id| {
                 message(
                     cx.mailbox()
-                        .and_then(|m| m.item_or_occurrence(id))
+                        .and_then(|m| m.item_or_occurrence(plain(id)?))
                         .map(|item| ItemInfoContent { items: vec![shape_item(&item, &self.item_shape, cx.version)] }),
                 )
             })
@@ -91,7 +96,7 @@ impl SimOperation for UpdateItem {
             .iter()
             .map(|change| {
                 message(cx.mailbox_mut().and_then(|m| {
-                    let outcome = m.update_item(&change.item_id, &change.updates, self.conflict_resolution)?;
+                    let outcome = m.update_item(plain(&change.item_id)?, &change.updates, self.conflict_resolution)?;
                     let item = id_only(m.item(&outcome.item_id)?);
                     Ok(UpdateItemContent {
                         items: vec![item],
@@ -109,7 +114,7 @@ impl SimOperation for DeleteItem {
         let messages = self
             .item_ids
             .iter()
-            .map(|id| message(cx.mailbox_mut().and_then(|m| m.delete_item(id, self.delete_type))))
+            .map(|id| message(cx.mailbox_mut().and_then(|m| m.delete_item(plain(id)?, self.delete_type))))
             .collect();
         DeleteItemResponse { messages }
     }
