@@ -64,7 +64,7 @@ fn occurrence_ids_are_written_as_the_schema_names_them() {
 #[test]
 fn occurrence_ids_need_their_attributes_and_their_place() {
     let header = RequestHeader::new(ExchangeVersion::Exchange2016);
-    let (_, delete, update) = ops();
+    let (_, delete, _) = ops();
     let xml = Request::new(header.clone(), delete).to_xml_string();
     let no_index = xml.replace(r#" InstanceIndex="3""#, "");
     assert!(Request::<DeleteItem>::parse(&no_index).is_err());
