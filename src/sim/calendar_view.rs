@@ -30,7 +30,7 @@ pub(crate) fn overlaps(start: DateTime<Utc>, end: DateTime<Utc>, from: DateTime<
 }
 
 /// The series' start time zone, if it is not UTC.
-fn non_utc_zone(c: &CalendarItem) -> Option<String> {
+pub(crate) fn non_utc_zone(c: &CalendarItem) -> Option<String> {
     let id = c
         .start_time_zone
         .as_ref()

@@ -10,11 +10,6 @@ use crate::ews::{
 use super::shape::{id_only, shape_item};
 use super::{OpContext, SimOperation, error_with, message};
 
-/// The plain item id the simulator takes (occurrence ids are refused for now).
-fn plain(id: &BaseItemId) -> Result<&crate::ews::ItemId, crate::sim::StoreError> {
-    id.as_item().ok_or_else(|| crate::sim::StoreError::OccurrenceChangeUnsupported { id: id.id_text().to_owned() })
-}
-
 /// Whether `item` has elements a request for `version` may not carry.
 fn newer_than(item: &Item, version: ExchangeVersion) -> bool {
     let mut kept = item.clone();
@@ -30,7 +25,7 @@ impl SimOperation for GetItem {
             .map(|id| {
                 message(
                     cx.mailbox()
-                        .and_then(|m| m.item_or_occurrence(plain(id)?))
+                        .and_then(|m| m.item_by(id))
                         .map(|item| ItemInfoContent { items: vec![shape_item(&item, &self.item_shape, cx.version)] }),
                 )
             })
@@ -96,8 +91,8 @@ impl SimOperation for UpdateItem {
             .iter()
             .map(|change| {
                 message(cx.mailbox_mut().and_then(|m| {
-                    let outcome = m.update_item(plain(&change.item_id)?, &change.updates, self.conflict_resolution)?;
-                    let item = id_only(m.item(&outcome.item_id)?);
+                    let outcome = m.update_by(&change.item_id, &change.updates, self.conflict_resolution)?;
+                    let item = id_only(&*m.item_by(&BaseItemId::Item(outcome.item_id))?);
                     Ok(UpdateItemContent {
                         items: vec![item],
                         conflict_results: Some(ConflictResults { count: outcome.conflicts as i32 }),
@@ -114,7 +109,7 @@ impl SimOperation for DeleteItem {
         let messages = self
             .item_ids
             .iter()
-            .map(|id| message(cx.mailbox_mut().and_then(|m| m.delete_item(plain(id)?, self.delete_type))))
+            .map(|id| message(cx.mailbox_mut().and_then(|m| m.delete_by(id, self.delete_type))))
             .collect();
         DeleteItemResponse { messages }
     }
