@@ -7,7 +7,8 @@
 //! `GetItem` reads. Series are expanded in UTC, so only series whose start time zone is UTC (or
 //! not given) are expanded; another zone answers `ErrorInvalidOperation`
 //! ([`StoreError::SeriesTimeZoneUnsupported`]) rather than occurrences an hour off after a
-//! daylight-saving change.
+//! daylight-saving change. Exceptions (moved and deleted occurrences) are applied by the mailbox
+//! (`mailbox/exceptions.rs`).
 
 use chrono::{DateTime, NaiveDate, Utc};
 

@@ -646,7 +646,7 @@ impl MailboxStore {
         }
         let mut updated = update::apply(&live.item, updates)?;
         update::check_calendar(&updated)?;
-        let outlived = Self::exceptions_outlived(&live.item, &mut updated);
+        let outlived = self.exceptions_outlived(number, &live.item, &mut updated);
         let item_id = self.modify(number, updated);
         if outlived && let Some(live) = self.items.get_mut(&number).and_then(|r| r.live.as_mut()) {
             live.exceptions = Default::default();

@@ -254,9 +254,14 @@ impl MailboxStore {
         Ok(())
     }
 
-    /// After the master itself was updated: whether its exceptions no longer hold (its start, end
-    /// or recurrence changed), in which case they are dropped as Exchange does.
-    pub(in crate::sim) fn exceptions_outlived(before: &Item, after: &mut Item) -> bool {
+    /// After the master `before` was updated to `after`: whether the exceptions made here no
+    /// longer hold (its start, end or recurrence changed), in which case they are dropped from
+    /// `after`, as Exchange does.
+    pub(in crate::sim) fn exceptions_outlived(&self, number: u64, before: &Item, after: &mut Item) -> bool {
+        let tracked = &self.live(number).exceptions;
+        if tracked.modified.is_empty() && tracked.deleted.is_empty() {
+            return false;
+        }
         let (Item::CalendarItem(b), Item::CalendarItem(a)) = (before, after) else { return false };
         if b.recurrence == a.recurrence && b.start == a.start && b.end == a.end {
             return false;
