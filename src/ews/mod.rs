@@ -39,6 +39,7 @@ pub mod ops;
 pub mod paging;
 pub mod path;
 pub mod recurrence;
+pub(crate) mod recurrence_expand;
 pub mod response;
 pub mod response_code;
 pub mod restriction;

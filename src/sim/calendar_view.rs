@@ -15,7 +15,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::ews::{CalendarItem, CalendarItemType, EwsDateTime, ItemId};
 
 use super::error::StoreError;
-use super::recurrence_expand::occurrence_days;
+use crate::ews::recurrence_expand::occurrence_days;
 
 /// The UTC start and end of a stored calendar item.
 pub(crate) fn span(c: &CalendarItem) -> Option<(DateTime<Utc>, DateTime<Utc>)> {

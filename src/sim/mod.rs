@@ -61,7 +61,6 @@ mod error;
 mod find;
 mod folder;
 mod mailbox;
-mod recurrence_expand;
 mod server;
 mod side_door;
 mod store;

@@ -95,7 +95,7 @@ pub fn new_item(record: &Record, tag: &AppId) -> Result<Item, MappingError> {
     Ok(match record {
         Record::Contact(c) => Item::Contact(Box::new(contact_to_ews(c, Some(tag)))),
         Record::Event(e) => {
-            if !occurrence_edits(None, e.recurrence.as_ref())?.is_empty() {
+            if !occurrence_edits(None, e.recurrence.as_ref(), e.end - e.start)?.is_empty() {
                 return Err(MappingError::Unsupported {
                     what: "the exceptions of a series (moved or cancelled occurrences) written to Exchange".into(),
                 });

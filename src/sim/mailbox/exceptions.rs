@@ -22,10 +22,10 @@ use crate::ews::{
 
 use super::super::calendar_view;
 use super::super::error::StoreError;
-use super::super::recurrence_expand::occurrence_day;
 use super::super::tokens::{ObjectKind, occurrence_number, split_occurrence};
 use super::super::update::{self, UpdateOutcome};
 use super::MailboxStore;
+use crate::ews::recurrence_expand::occurrence_day;
 
 /// The exceptions of one series, by occurrence index (0 for the first).
 #[derive(Debug, Clone, Default, PartialEq)]
