@@ -133,13 +133,13 @@ async fn the_application_cancels_and_moves_occurrences() {
 
     // The application cancels the 3rd occurrence.
     let cancelled = OccurrenceException::Cancelled { original_start: nth(3) };
-    c.put(&id, with_exceptions(standup(), vec![cancelled.clone()]));
+    c.put(&id, with_exceptions(standup(), vec![cancelled]));
     let deletes = c.sim.calls("DeleteItem");
     let r = c.sync().await;
     assert!(r.failures.is_empty(), "{:?}", r.failures);
     assert_eq!(r.updated, 1, "{r:?}");
     assert_eq!(c.sim.calls("DeleteItem"), deletes + 1);
-    assert_eq!(exchange_exceptions(&c.sim), vec![cancelled.clone()]);
+    assert_eq!(exchange_exceptions(&c.sim), vec![cancelled]);
     let master = ItemId::new(c.sim.id_of(ALICE, ObjectKind::Events, "Standup"));
     let gone = c.sim.server.with_mailbox(ALICE, |m| {
         m.item_by(&exsync::ews::BaseItemId::Occurrence(exsync::ews::OccurrenceItemId::new(master.id.clone(), 3)))
@@ -157,7 +157,7 @@ async fn the_application_cancels_and_moves_occurrences() {
         start: nth(2) + Duration::hours(6),
         end: nth(2) + Duration::hours(7),
     };
-    c.put(&id, with_exceptions(standup(), vec![moved.clone(), cancelled.clone()]));
+    c.put(&id, with_exceptions(standup(), vec![moved, cancelled]));
     let r = c.sync().await;
     assert!(r.failures.is_empty(), "{:?}", r.failures);
     assert_eq!(r.updated, 1, "{r:?}");
@@ -178,7 +178,7 @@ async fn exceptions_go_both_ways_in_one_sync() {
     // Outlook moves the 4th Review an hour later; the application cancels the 2nd Standup.
     outlook_move(&c.sim, &review, 4, nth(4) + Duration::hours(1), 1);
     let cancelled = OccurrenceException::Cancelled { original_start: nth(2) };
-    c.put(&standup_id, with_exceptions(standup(), vec![cancelled.clone()]));
+    c.put(&standup_id, with_exceptions(standup(), vec![cancelled]));
 
     let r = c.sync().await;
     assert!(r.failures.is_empty(), "{:?}", r.failures);
@@ -189,7 +189,7 @@ async fn exceptions_go_both_ways_in_one_sync() {
         start: nth(4) + Duration::hours(1),
         end: nth(4) + Duration::hours(2),
     };
-    assert_eq!(exceptions_of(&c.sim, "Review"), vec![moved.clone()]);
+    assert_eq!(exceptions_of(&c.sim, "Review"), vec![moved]);
     let received = c.app.records_of(ObjectKind::Events).into_iter().find(|r| name_of(r) == "Review").unwrap();
     assert_eq!(received, with_exceptions(series("Review"), vec![moved]));
     c.assert_in_step();
@@ -207,7 +207,7 @@ async fn the_application_winning_a_conflict_moves_outlooks_occurrence_back() {
     // Both change the same series: Outlook moves the 4th, the application cancels the 2nd.
     outlook_move(&c.sim, &master, 4, nth(4) + Duration::hours(3), 1);
     let cancelled = OccurrenceException::Cancelled { original_start: nth(2) };
-    c.put(&id, with_exceptions(standup(), vec![cancelled.clone()]));
+    c.put(&id, with_exceptions(standup(), vec![cancelled]));
     let r = c.sync().await;
     assert!(r.failures.is_empty(), "{:?}", r.failures);
     assert_eq!(r.conflicts.len(), 1, "{r:?}");
@@ -240,9 +240,9 @@ async fn a_restored_occurrence_is_unsupported() {
     let cancelled = OccurrenceException::Cancelled { original_start: nth(2) };
     let id = c.app.create(&c.engine, &c.u, Record::from(standup()), now);
     c.sync().await;
-    c.put(&id, with_exceptions(standup(), vec![cancelled.clone()]));
+    c.put(&id, with_exceptions(standup(), vec![cancelled]));
     c.sync().await;
-    assert_eq!(exchange_exceptions(&c.sim), vec![cancelled.clone()]);
+    assert_eq!(exchange_exceptions(&c.sim), vec![cancelled]);
 
     // The application brings the occurrence back: Exchange cannot.
     c.put(&id, Record::from(standup()));
