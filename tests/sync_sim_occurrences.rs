@@ -234,6 +234,25 @@ async fn outlook_cancels_an_occurrence_and_the_application_receives_it() {
 }
 
 #[tokio::test]
+async fn a_series_created_with_exceptions_gets_them() {
+    let mut c = Case::new().await;
+    let now = c.sim.now();
+    let cancelled = OccurrenceException::Cancelled { original_start: nth(3) };
+    let moved = OccurrenceException::Moved {
+        original_start: nth(5),
+        start: nth(5) - Duration::hours(2),
+        end: nth(5) - Duration::hours(1),
+    };
+    c.app.create(&c.engine, &c.u, with_exceptions(standup(), vec![cancelled, moved]), now);
+    let r = c.sync().await;
+    assert!(r.failures.is_empty(), "{:?}", r.failures);
+    assert_eq!(r.created, 1, "{r:?}");
+    assert_eq!(exchange_exceptions(&c.sim), vec![cancelled, moved]);
+    c.assert_in_step();
+    c.assert_at_rest().await;
+}
+
+#[tokio::test]
 async fn a_restored_occurrence_is_unsupported() {
     let mut c = Case::new().await;
     let now = c.sim.now();

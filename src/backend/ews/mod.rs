@@ -22,9 +22,9 @@
 //! Exceptions of a series go both ways. Those made in Outlook are read from the master's
 //! `ModifiedOccurrences` and `DeletedOccurrences`; those the application makes (a cancelled or
 //! moved occurrence) are written after the master's update through its occurrences'
-//! `OccurrenceItemId`s ([`occurrences`]). Not done: restoring a cancelled occurrence (Exchange
-//! cannot), and creating a series that already has exceptions in one step: both fail for that
-//! item with [`BackendError::Unsupported`] (create the series, then add the exceptions).
+//! `OccurrenceItemId`s ([`occurrences`]), after the master's create or update. Not done:
+//! restoring a cancelled occurrence (Exchange cannot), which fails for that item with
+//! [`BackendError::Unsupported`]. A moved occurrence the application no longer has is moved back.
 //!
 //! ```no_run
 //! use exsync::backend::ews::EwsBackend;

@@ -8,8 +8,8 @@
 //!   with [`BackendError::StaleChangeKey`] instead of being overwritten, and it (re)writes the tag.
 //! - A delete moves the item to Deleted Items, as Outlook's Delete key does.
 //!
-//! - The exceptions of a series an update brings (cancelled or moved occurrences) are written
-//!   after the master's own update, through [`occurrences`](super::occurrences); the change key
+//! - The exceptions of a series a create or update brings (cancelled or moved occurrences) are
+//!   written after the master's own create or update, through [`occurrences`](super::occurrences); the change key
 //!   reported is the master's after them. Bringing a cancelled occurrence back (or undoing a move
 //!   by dropping it) is [`BackendError::Unsupported`]: Exchange cannot restore an occurrence.
 //!
@@ -112,9 +112,19 @@ pub async fn create(
     let f = Failing { user, operation: "create", kind: scope.kind, call: CallKind::Write };
     let mut out: Vec<Option<ItemResult<RemoteId>>> = (0..new.len()).map(|_| None).collect();
     let mut ready: Vec<(usize, Item)> = Vec::new();
+    let mut edits: Vec<(usize, Vec<OccurrenceEdit>)> = Vec::new();
     for (i, n) in new.iter().enumerate() {
-        match check(f, &n.record).and_then(|()| items::new_item(&n.record, &n.tag).map_err(unsupported)) {
-            Ok(item) => ready.push((i, item)),
+        let prepared = check(f, &n.record).and_then(|()| {
+            let item = items::new_item(&n.record, &n.tag).map_err(unsupported)?;
+            Ok((item, items::new_item_edits(&n.record).map_err(unsupported)?))
+        });
+        match prepared {
+            Ok((item, occurrence_edits)) => {
+                ready.push((i, item));
+                if !occurrence_edits.is_empty() {
+                    edits.push((i, occurrence_edits));
+                }
+            }
             Err(e) => out[i] = Some(Err(e)),
         }
     }
@@ -136,6 +146,28 @@ pub async fn create(
                 .collect()
         });
         settle(f, &mut out, &slots, answer);
+    }
+
+    // A new series' exceptions, once it exists. If they fail, the series exists but not as
+    // asked: the create is reported as ambiguous, so that the engine finds it by its tag (and
+    // never creates it twice) and the next round compares it again.
+    let series: Vec<SeriesEdits> = edits
+        .into_iter()
+        .filter_map(|(slot, edits)| match (&out[slot], &new[slot].record) {
+            (Some(Ok(master)), Record::Event(event)) => {
+                Some(SeriesEdits { slot, master: master.id.clone(), event: (**event).clone(), edits })
+            }
+            _ => None,
+        })
+        .collect();
+    if !series.is_empty() {
+        for (slot, r) in occurrences::apply(client, user, f, &series).await {
+            out[slot] = Some(r.map_err(|e| BackendError::Ambiguous {
+                user: user.clone(),
+                operation: f.operation,
+                detail: format!("the series was created, its exceptions were not all written: {e}"),
+            }));
+        }
     }
     Ok(out.into_iter().map(|r| r.unwrap_or_else(|| Err(status::malformed(f, "an item left unanswered")))).collect())
 }
