@@ -183,7 +183,7 @@ fn field_updates_round_trip_apply_and_validate_against_both_schemas() {
         let changes = &parsed.body.item_changes;
         let mut applied: Vec<Contact> = chunk.iter().map(|(old, _)| old.clone()).collect();
         for change in &changes[1..] {
-            let i: usize = change.item_id.id["AAMkAD".len()..].parse().unwrap();
+            let i: usize = change.item_id.id_text()["AAMkAD".len()..].parse().unwrap();
             for u in &change.updates {
                 assert!(apply_contact_update(&mut applied[i - 1], u).is_some(), "{u:?}");
             }

@@ -11,7 +11,7 @@ use proptest::prelude::*;
 
 fn delete_item() -> impl Strategy<Value = DeleteItem> {
     (
-        proptest::collection::vec(item_id(), 1..5),
+        proptest::collection::vec(any_item_id(), 1..5),
         proptest::sample::select(DeleteType::ALL),
         proptest::option::of(proptest::sample::select(SendMeetingCancellations::ALL)),
         proptest::option::of(proptest::sample::select(AffectedTaskOccurrences::ALL)),

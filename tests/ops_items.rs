@@ -434,7 +434,7 @@ mod get_item {
         let req = Request::<GetItem>::parse(&read_sample(&shared, "GetItem/msdocs-getitem-calendar-item-req.xml"))
             .unwrap()
             .body;
-        assert_eq!(req.item_ids, vec![ItemId::with_change_key("AsdD89=", "Jajs3==")]);
+        assert_eq!(req.item_ids, vec![BaseItemId::Item(ItemId::with_change_key("AsdD89=", "Jajs3=="))]);
         assert_eq!(req.item_shape.base_shape, BaseShape::IdOnly);
         assert_eq!(req.item_shape.additional_properties, vec![PropertyPath::field("item:Subject")]);
 
@@ -704,7 +704,7 @@ mod update_item {
         assert_eq!(req.conflict_resolution, ConflictResolution::AutoResolve);
         assert_eq!(req.message_disposition, Some(MessageDisposition::SaveOnly));
         let change = &req.item_changes[0];
-        assert_eq!(change.item_id, ItemId::with_change_key("AAAtAEFkb...", "CQAAABYAAAB..."));
+        assert_eq!(change.item_id, BaseItemId::Item(ItemId::with_change_key("AAAtAEFkb...", "CQAAABYAAAB...")));
         let [ItemUpdate::Set { path, item }] = &change.updates[..] else { panic!("{:?}", change.updates) };
         assert_eq!(path, &PropertyPath::field("item:Sensitivity"));
         assert_eq!(item, &other("Message", ItemBase { sensitivity: Some(Sensitivity::Normal), ..Default::default() }));

@@ -370,7 +370,7 @@ async fn items_are_created_read_found_and_deleted() {
 }
 
 /// `FindItem` with a `CalendarView` lists single items and the occurrences of series (exchangelib's
-/// `view()`), and `GetItem` reads an occurrence by its id; changing one is refused.
+/// `view()`), and `GetItem` reads an occurrence by its id; deleting one removes it from the series.
 #[tokio::test]
 async fn calendar_views_expand_series_into_occurrences() {
     let server = org().start().await.unwrap();
@@ -441,9 +441,12 @@ async fn calendar_views_expand_series_into_occurrences() {
     let Some(Item::CalendarItem(o)) = message(g).items().next().cloned() else { panic!() };
     assert_eq!((o.start.unwrap().to_string(), o.recurrence), ("2027-03-05T09:00:00Z".to_owned(), None));
 
-    let delete = DeleteItem::new(vec![occurrence], DeleteType::HardDelete);
+    let delete = DeleteItem::new(vec![occurrence.clone()], DeleteType::HardDelete);
     let (_, d) = c.ews(&svc(), &as_user("alice@contoso.com", delete)).await;
-    assert_eq!(message(d).messages[0].status.code, ResponseCode::ErrorInvalidOperation);
+    assert_eq!(message(d).messages[0].status.code, ResponseCode::NoError);
+    let get = GetItem::new(vec![occurrence], ItemShape::new(BaseShape::Default));
+    let (_, g) = c.ews(&svc(), &as_user("alice@contoso.com", get)).await;
+    assert_eq!(message(g).messages[0].status.code, ResponseCode::ErrorCalendarOccurrenceIsDeletedFromRecurrence);
 
     // A view of a folder that is no calendar is refused.
     let contacts_view = FindItem::calendar_view(

@@ -16,6 +16,7 @@
 //! ```
 
 pub mod attendee;
+pub mod base_item_id;
 pub mod calendar_field;
 pub mod calendar_item;
 pub mod contact;
@@ -38,6 +39,7 @@ pub mod ops;
 pub mod paging;
 pub mod path;
 pub mod recurrence;
+pub(crate) mod recurrence_expand;
 pub mod response;
 pub mod response_code;
 pub mod restriction;
@@ -45,6 +47,7 @@ pub mod shape;
 pub mod timezone;
 
 pub use attendee::{Attendee, ResponseType};
+pub use base_item_id::{BaseItemId, OccurrenceItemId, RecurringMasterItemId};
 pub use calendar_field::CalendarField;
 pub use calendar_item::{CalendarItem, CalendarItemType, LegacyFreeBusy};
 pub use contact::{CompleteName, Contact, ContactSource, FileAsMapping, PhysicalAddressIndex};

@@ -7,14 +7,15 @@
 //! `GetItem` reads. Series are expanded in UTC, so only series whose start time zone is UTC (or
 //! not given) are expanded; another zone answers `ErrorInvalidOperation`
 //! ([`StoreError::SeriesTimeZoneUnsupported`]) rather than occurrences an hour off after a
-//! daylight-saving change.
+//! daylight-saving change. Exceptions (moved and deleted occurrences) are applied by the mailbox
+//! (`mailbox/exceptions.rs`).
 
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::ews::{CalendarItem, CalendarItemType, EwsDateTime, ItemId};
 
 use super::error::StoreError;
-use super::recurrence_expand::occurrence_days;
+use crate::ews::recurrence_expand::occurrence_days;
 
 /// The UTC start and end of a stored calendar item.
 pub(crate) fn span(c: &CalendarItem) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
@@ -30,7 +31,7 @@ pub(crate) fn overlaps(start: DateTime<Utc>, end: DateTime<Utc>, from: DateTime<
 }
 
 /// The series' start time zone, if it is not UTC.
-fn non_utc_zone(c: &CalendarItem) -> Option<String> {
+pub(crate) fn non_utc_zone(c: &CalendarItem) -> Option<String> {
     let id = c
         .start_time_zone
         .as_ref()

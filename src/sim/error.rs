@@ -150,13 +150,40 @@ pub enum StoreError {
         /// The folder's class.
         folder_class: Option<String>,
     },
-    /// The simulator does not change or delete single occurrences of a series (Exchange makes
-    /// them exceptions); only reading them is supported.
-    #[error("the simulator does not change or delete occurrence {id:?} of a series: change the series instead")]
+    /// An occurrence id where only an item id will do (moving an occurrence, for one): an
+    /// occurrence is changed or deleted with `UpdateItem` / `DeleteItem`.
+    #[error("occurrence {id:?} of a series cannot be used here: change or delete it, or use the series")]
     OccurrenceChangeUnsupported {
         /// The occurrence's id.
         id: String,
     },
+    /// An occurrence asked of an item that is no recurring series.
+    #[error("item {id:?} is not the master of a recurring series")]
+    NotRecurringMaster {
+        /// The id given.
+        id: String,
+    },
+    /// A `RecurringMasterItemId` naming something other than an occurrence.
+    #[error("{id:?} is not the id of an occurrence")]
+    NotAnOccurrence {
+        /// The id given.
+        id: String,
+    },
+    /// An `InstanceIndex` the series does not have (the first is 1).
+    #[error("the series has no occurrence {index}")]
+    OccurrenceOutOfRange {
+        /// The 1-based index asked for.
+        index: i64,
+    },
+    /// The occurrence was deleted from its series; Exchange cannot bring it back.
+    #[error("occurrence {index} was deleted from its series")]
+    OccurrenceDeleted {
+        /// The 1-based index.
+        index: i64,
+    },
+    /// An update that would give an occurrence a recurrence of its own.
+    #[error("an occurrence cannot have a recurrence of its own")]
+    OccurrenceRecurrence,
     /// The simulator expands only series whose start time zone is UTC (it knows no time zone
     /// rules, and occurrences in other zones move against UTC with daylight saving time).
     #[error("the simulator cannot expand a series in time zone {zone:?} (only UTC)")]
@@ -195,9 +222,13 @@ impl StoreError {
             StoreError::NonExistentMailbox { .. } => ResponseCode::ErrorNonExistentMailbox,
             StoreError::MailboxExists { .. } => ResponseCode::ErrorInvalidArgument,
             StoreError::NotCalendarFolder { .. } => ResponseCode::ErrorCalendarFolderIsInvalidForCalendarView,
-            StoreError::OccurrenceChangeUnsupported { .. } | StoreError::SeriesTimeZoneUnsupported { .. } => {
-                ResponseCode::ErrorInvalidOperation
-            }
+            StoreError::OccurrenceChangeUnsupported { .. } => ResponseCode::ErrorCalendarCannotMoveOrCopyOccurrence,
+            StoreError::NotRecurringMaster { .. } => ResponseCode::ErrorCalendarCannotUseIdForRecurringMasterId,
+            StoreError::NotAnOccurrence { .. } => ResponseCode::ErrorCalendarCannotUseIdForOccurrenceId,
+            StoreError::OccurrenceOutOfRange { .. } => ResponseCode::ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange,
+            StoreError::OccurrenceDeleted { .. } => ResponseCode::ErrorCalendarOccurrenceIsDeletedFromRecurrence,
+            StoreError::OccurrenceRecurrence => ResponseCode::ErrorCalendarInvalidRecurrence,
+            StoreError::SeriesTimeZoneUnsupported { .. } => ResponseCode::ErrorInvalidOperation,
         }
     }
 }

@@ -19,9 +19,9 @@ use std::sync::Arc;
 use chrono::{DateTime, SubsecRound, Utc};
 
 use crate::ews::{
-    BaseFolderId, CalendarView, ConflictResolution, DeleteType, DistinguishedFolderName, EwsDateTime, FieldOrder,
-    Folder, FolderBase, FolderId, IndexedPageView, Item, ItemBase, ItemId, ItemUpdate, MaxChangesReturned, Restriction,
-    SyncChange,
+    BaseFolderId, BaseItemId, CalendarView, ConflictResolution, DeleteType, DistinguishedFolderName, EwsDateTime,
+    FieldOrder, Folder, FolderBase, FolderId, IndexedPageView, Item, ItemBase, ItemId, ItemUpdate, MaxChangesReturned,
+    Restriction, SyncChange,
 };
 use crate::xml::XmlWriter;
 
@@ -33,11 +33,12 @@ use super::find::{self, FindPage};
 use super::folder::{
     self as folders, CALENDAR_FOLDER_CLASS, CONTACT_FOLDER_CLASS, TASK_FOLDER_CLASS, WELL_KNOWN, class_is,
 };
-use super::recurrence_expand::occurrence_day;
 use super::side_door::SideDoor;
 use super::sync_state::{NetChange, SyncState, next_page};
-use super::tokens::{ObjectKind, Tokens, occurrence_number, split_occurrence};
+use super::tokens::{ObjectKind, Tokens};
 use super::update::{self, UpdateOutcome};
+
+mod exceptions;
 
 /// A `SyncFolderItems` answer.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,6 +63,8 @@ pub(super) struct LiveItem {
     pub(super) change_number: u64,
     /// For each property ever modified, the change number of its last modification.
     pub(super) property_changes: BTreeMap<String, u64>,
+    /// For a recurring series, its modified and deleted occurrences.
+    pub(super) exceptions: exceptions::Exceptions,
 }
 
 /// Every item number the mailbox issued: where it is, and the item while it exists.
@@ -405,29 +408,7 @@ impl MailboxStore {
     /// [`calendar_view`](Self::calendar_view) handed out): an occurrence is made from its series
     /// as it is now, and is gone when the series no longer has it.
     pub fn item_or_occurrence(&self, id: &ItemId) -> Result<Cow<'_, Item>, StoreError> {
-        let d = self.tokens.decode_id(&id.id).ok_or_else(|| StoreError::MalformedId { id: id.id.clone() })?;
-        if d.kind != ObjectKind::Occurrence {
-            return self.item(id).map(Cow::Borrowed);
-        }
-        if d.mailbox_tag != self.tokens.mailbox_tag() {
-            return Err(StoreError::OtherMailbox { id: id.id.clone(), mailbox: self.address.clone() });
-        }
-        let (master, index) = split_occurrence(d.number);
-        let series = match self.items.get(&master).and_then(|r| r.live.as_ref()).map(|l| &l.item) {
-            Some(Item::CalendarItem(c)) => c,
-            _ => return Err(self.item_not_found(&id.id)),
-        };
-        let found = series.recurrence.as_ref().and_then(|r| occurrence_day(r, index)).zip(calendar_view::span(series));
-        let Some((day, (start, end))) = found else { return Err(self.item_not_found(&id.id)) };
-        let begins = day.and_time(start.time()).and_utc();
-        let occurrence_id =
-            ItemId { id: id.id.clone(), change_key: series.item.item_id.as_ref().and_then(|i| i.change_key.clone()) };
-        Ok(Cow::Owned(Item::CalendarItem(Box::new(calendar_view::occurrence(
-            series,
-            occurrence_id,
-            begins,
-            begins + (end - start),
-        )))))
+        self.item_by(&BaseItemId::Item(id.clone()))
     }
 
     /// `FindItem` with a `CalendarView` on a calendar folder: the single items and the
@@ -456,13 +437,7 @@ impl MailboxStore {
         for &n in &self.folders[&f].items {
             let Item::CalendarItem(c) = &self.live(n).item else { continue };
             if c.recurrence.is_some() {
-                let change_key = c.item.item_id.as_ref().and_then(|i| i.change_key.clone());
-                for (index, start, end) in calendar_view::occurrences_in(c, from, to)? {
-                    let id = ItemId {
-                        id: self.tokens.id(ObjectKind::Occurrence, occurrence_number(n, index)),
-                        change_key: change_key.clone(),
-                    };
-                    let o = calendar_view::occurrence(c, id, start, end);
+                for (start, index, o) in self.view_occurrences(n, c, from, to)? {
                     entries.push((start, n, index, Item::CalendarItem(Box::new(o))));
                 }
             } else if let Some((start, end)) = calendar_view::span(c)
@@ -562,7 +537,7 @@ impl MailboxStore {
             ItemRecord {
                 folder,
                 id: id.id.clone(),
-                live: Some(LiveItem { item, change_number: cn, property_changes }),
+                live: Some(LiveItem { item, change_number: cn, property_changes, exceptions: Default::default() }),
             },
         );
         id
@@ -669,9 +644,13 @@ impl MailboxStore {
                         as u32;
             }
         }
-        let updated = update::apply(&live.item, updates)?;
+        let mut updated = update::apply(&live.item, updates)?;
         update::check_calendar(&updated)?;
+        let outlived = self.exceptions_outlived(number, &live.item, &mut updated);
         let item_id = self.modify(number, updated);
+        if outlived && let Some(live) = self.items.get_mut(&number).and_then(|r| r.live.as_mut()) {
+            live.exceptions = Default::default();
+        }
         Ok(UpdateOutcome { item_id, conflicts })
     }
 

@@ -15,6 +15,12 @@
 //!   [`IndexedPageView`](crate::ews::IndexedPageView) (sorted with
 //!   [`MailboxStore::find_items_sorted`]); [`MailboxStore::calendar_view`] lists single items and
 //!   the occurrences of series in a window, and [`MailboxStore::item_or_occurrence`] reads them.
+//! - Exceptions of series: [`MailboxStore::update_by`] and [`MailboxStore::delete_by`] take any
+//!   item id (`OccurrenceItemId`, an occurrence's own id, `RecurringMasterItemId`); on an
+//!   occurrence they make a modified or deleted occurrence, which the master's
+//!   `ModifiedOccurrences` / `DeletedOccurrences`, [`MailboxStore::item_by`], the calendar view and
+//!   `SyncFolderItems` (the master as updated) reflect. Series are expanded in UTC only: occurrences
+//!   of a series in another time zone are refused (`ErrorInvalidOperation`).
 //! - Calendar items carry the properties Exchange maintains (`CalendarItemType`, `Organizer`,
 //!   `MyResponseType`, `IsMeeting`, `AppointmentState`, `Duration`), stamped on every write.
 //! - [`SimServer`]: the store served over HTTP(S) on loopback as Exchange serves it: EWS,
@@ -55,7 +61,6 @@ mod error;
 mod find;
 mod folder;
 mod mailbox;
-mod recurrence_expand;
 mod server;
 mod side_door;
 mod store;

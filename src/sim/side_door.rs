@@ -3,7 +3,9 @@
 
 use std::mem;
 
-use crate::ews::{BaseFolderId, DeleteType, Item, ItemId};
+use crate::ews::{
+    BaseFolderId, BaseItemId, ConflictResolution, DeleteType, Item, ItemId, ItemUpdate, OccurrenceItemId,
+};
 
 use super::error::StoreError;
 use super::mailbox::MailboxStore;
@@ -67,6 +69,24 @@ impl<'a> SideDoor<'a> {
     /// Deletes an item in the given way (`HardDelete` is Shift+Delete and purge).
     pub fn delete_with(&mut self, id: &ItemId, how: DeleteType) -> Result<(), StoreError> {
         self.mailbox.delete_item(id, how)
+    }
+
+    /// Edits occurrence `instance_index` (1 for the first) of the series `master` as Outlook does
+    /// (it becomes a modified occurrence, the master changes); returns the occurrence's id.
+    pub fn change_occurrence(
+        &mut self,
+        master: &ItemId,
+        instance_index: i32,
+        updates: &[ItemUpdate],
+    ) -> Result<ItemId, StoreError> {
+        let id = BaseItemId::Occurrence(OccurrenceItemId::new(master.id.clone(), instance_index));
+        self.mailbox.update_by(&id, updates, ConflictResolution::AlwaysOverwrite).map(|o| o.item_id)
+    }
+
+    /// Deletes occurrence `instance_index` (1 for the first) of the series `master` from it.
+    pub fn delete_occurrence(&mut self, master: &ItemId, instance_index: i32) -> Result<(), StoreError> {
+        let id = BaseItemId::Occurrence(OccurrenceItemId::new(master.id.clone(), instance_index));
+        self.mailbox.delete_by(&id, DeleteType::MoveToDeletedItems)
     }
 
     /// Drags an item to another folder; returns its new id.

@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 
 use crate::backend::ews_mapping::{
-    MappingError, app_id_field, app_id_of, contact_from_ews, contact_to_ews, event_from_ews, event_to_ews,
-    occurrence_edits,
+    MappingError, OccurrenceEdit, app_id_field, app_id_of, contact_from_ews, contact_to_ews, event_from_ews,
+    event_to_ews, occurrence_edits,
 };
 use crate::backend::{RemoteId, RemoteItem};
 use crate::ews::{BaseShape, BodyTypeResponse, ExchangeVersion, Item, ItemShape, PropertyPath};
@@ -89,18 +89,20 @@ pub fn remote_item(item: &Item, kind: ObjectKind) -> Result<RemoteItem, Unreadab
     Ok(RemoteItem { id, record, tag: app_id_of(item.base()), last_modified })
 }
 
-/// The item `CreateItem` sends for `record`, tagged with `tag`. A series with exceptions cannot
-/// be created in one step (see the module documentation of [`super`]).
+/// The item `CreateItem` sends for `record`, tagged with `tag`. A series' exceptions are not part
+/// of it: they are written once the series exists (see [`new_item_edits`]).
 pub fn new_item(record: &Record, tag: &AppId) -> Result<Item, MappingError> {
     Ok(match record {
         Record::Contact(c) => Item::Contact(Box::new(contact_to_ews(c, Some(tag)))),
-        Record::Event(e) => {
-            if !occurrence_edits(None, e.recurrence.as_ref())?.is_empty() {
-                return Err(MappingError::Unsupported {
-                    what: "the exceptions of a series (moved or cancelled occurrences) written to Exchange".into(),
-                });
-            }
-            Item::CalendarItem(Box::new(event_to_ews(e, Some(tag))))
-        }
+        Record::Event(e) => Item::CalendarItem(Box::new(event_to_ews(e, Some(tag)))),
     })
+}
+
+/// The occurrence edits a new series needs after its `CreateItem`: its cancelled and moved
+/// occurrences (none for other records).
+pub fn new_item_edits(record: &Record) -> Result<Vec<OccurrenceEdit>, MappingError> {
+    match record {
+        Record::Event(e) => occurrence_edits(None, e.recurrence.as_ref(), e.end - e.start),
+        Record::Contact(_) => Ok(Vec::new()),
+    }
 }

@@ -21,11 +21,12 @@
 //! `ResponseCode` ([`BackendError::Exchange`]) unless it has a meaning of its own to the engine
 //! (`ErrorItemNotFound`, a stale change key, `ErrorInvalidSyncStateData`, throttling).
 //!
-//! Not done: writing the exceptions of a series (a moved or cancelled occurrence). Exchange
-//! applies them to the occurrence items, which need `OccurrenceItemId`s; a create or update that
-//! would add or change exceptions fails for that item with [`BackendError::Unsupported`].
-//! Exceptions made in Outlook are read (from the master's `ModifiedOccurrences` and
-//! `DeletedOccurrences`) and kept by updates that leave them as they are.
+//! Exceptions of a series go both ways. Those made in Outlook are read from the master's
+//! `ModifiedOccurrences` and `DeletedOccurrences`; those the application makes (a cancelled or
+//! moved occurrence) are written after the master's update through its occurrences'
+//! `OccurrenceItemId`s ([`occurrences`]), after the master's create or update. Not done:
+//! restoring a cancelled occurrence (Exchange cannot), which fails for that item with
+//! [`BackendError::Unsupported`]. A moved occurrence the application no longer has is moved back.
 //!
 //! ```no_run
 //! use exsync::backend::ews::EwsBackend;
@@ -49,6 +50,7 @@ pub mod changes;
 pub mod find;
 pub mod folders;
 pub mod items;
+pub mod occurrences;
 pub mod read;
 pub mod status;
 pub mod write;

@@ -8,13 +8,17 @@
 //!   with [`BackendError::StaleChangeKey`] instead of being overwritten, and it (re)writes the tag.
 //! - A delete moves the item to Deleted Items, as Outlook's Delete key does.
 //!
-//! A record Exchange would refuse is refused before sending ([`BackendError::Rejected`]); a series
-//! whose exceptions would have to be written is [`BackendError::Unsupported`]. A call whose answer
-//! was lost fails for each of its items with [`BackendError::Ambiguous`].
+//! - The exceptions of a series a create or update brings (cancelled or moved occurrences) are
+//!   written after the master's own create or update, through [`occurrences`](super::occurrences); the change key
+//!   reported is the master's after them. Bringing a cancelled occurrence back (or undoing a move
+//!   by dropping it) is [`BackendError::Unsupported`]: Exchange cannot restore an occurrence.
+//!
+//! A record Exchange would refuse is refused before sending ([`BackendError::Rejected`]). A call
+//! whose answer was lost fails for each of its items with [`BackendError::Ambiguous`].
 
 use crate::backend::ews_mapping::{
-    MappingError, app_id_field, contact_item_updates, contact_record_updates, event_from_ews, event_item_updates,
-    event_record_updates, occurrence_edits, set_app_id,
+    MappingError, OccurrenceEdit, app_id_field, contact_item_updates, contact_record_updates, event_from_ews,
+    event_item_updates, event_record_updates, occurrence_edits, set_app_id,
 };
 use crate::backend::{BackendError, FolderScope, ItemChange, ItemResult, MAX_BATCH, NewItem, RemoteId};
 use crate::ews::{
@@ -25,6 +29,7 @@ use crate::sync::{AppId, ObjectKind, Record, UserId};
 use crate::transport::EwsClient;
 
 use super::items;
+use super::occurrences::{self, SeriesEdits};
 use super::read::get_items;
 use super::status::{self, CallKind, Failing};
 
@@ -107,9 +112,19 @@ pub async fn create(
     let f = Failing { user, operation: "create", kind: scope.kind, call: CallKind::Write };
     let mut out: Vec<Option<ItemResult<RemoteId>>> = (0..new.len()).map(|_| None).collect();
     let mut ready: Vec<(usize, Item)> = Vec::new();
+    let mut edits: Vec<(usize, Vec<OccurrenceEdit>)> = Vec::new();
     for (i, n) in new.iter().enumerate() {
-        match check(f, &n.record).and_then(|()| items::new_item(&n.record, &n.tag).map_err(unsupported)) {
-            Ok(item) => ready.push((i, item)),
+        let prepared = check(f, &n.record).and_then(|()| {
+            let item = items::new_item(&n.record, &n.tag).map_err(unsupported)?;
+            Ok((item, items::new_item_edits(&n.record).map_err(unsupported)?))
+        });
+        match prepared {
+            Ok((item, occurrence_edits)) => {
+                ready.push((i, item));
+                if !occurrence_edits.is_empty() {
+                    edits.push((i, occurrence_edits));
+                }
+            }
             Err(e) => out[i] = Some(Err(e)),
         }
     }
@@ -131,6 +146,28 @@ pub async fn create(
                 .collect()
         });
         settle(f, &mut out, &slots, answer);
+    }
+
+    // A new series' exceptions, once it exists. If they fail, the series exists but not as
+    // asked: the create is reported as ambiguous, so that the engine finds it by its tag (and
+    // never creates it twice) and the next round compares it again.
+    let series: Vec<SeriesEdits> = edits
+        .into_iter()
+        .filter_map(|(slot, edits)| match (&out[slot], &new[slot].record) {
+            (Some(Ok(master)), Record::Event(event)) => {
+                Some(SeriesEdits { slot, master: master.id.clone(), event: (**event).clone(), edits })
+            }
+            _ => None,
+        })
+        .collect();
+    if !series.is_empty() {
+        for (slot, r) in occurrences::apply(client, user, f, &series).await {
+            out[slot] = Some(r.map_err(|e| BackendError::Ambiguous {
+                user: user.clone(),
+                operation: f.operation,
+                detail: format!("the series was created, its exceptions were not all written: {e}"),
+            }));
+        }
     }
     Ok(out.into_iter().map(|r| r.unwrap_or_else(|| Err(status::malformed(f, "an item left unanswered")))).collect())
 }
@@ -155,40 +192,34 @@ enum Before<'a> {
 }
 
 /// The field changes that turn the item into `record`, and the tag.
-fn field_updates(kind: ObjectKind, before: &Before<'_>, record: &Record, tag: &AppId) -> ItemResult<Vec<ItemUpdate>> {
-    let mut updates = match (before, record) {
-        (Before::Synced(Record::Contact(old)), Record::Contact(new)) => contact_record_updates(old, new),
-        (Before::Current(Item::Contact(current)), Record::Contact(new)) => contact_item_updates(current, new),
+/// Also the occurrence edits the update brings (applied after it).
+fn field_updates(
+    kind: ObjectKind,
+    before: &Before<'_>,
+    record: &Record,
+    tag: &AppId,
+) -> ItemResult<(Vec<ItemUpdate>, Vec<OccurrenceEdit>)> {
+    let edits = |old: Option<&crate::sync::Recurrence>, new: &crate::sync::Event| {
+        occurrence_edits(old, new.recurrence.as_ref(), new.end - new.start).map_err(unsupported)
+    };
+    let (mut updates, edits) = match (before, record) {
+        (Before::Synced(Record::Contact(old)), Record::Contact(new)) => (contact_record_updates(old, new), Vec::new()),
+        (Before::Current(Item::Contact(current)), Record::Contact(new)) => {
+            (contact_item_updates(current, new), Vec::new())
+        }
         (Before::Synced(Record::Event(old)), Record::Event(new)) => {
-            check_exceptions(old.recurrence.as_ref(), new)?;
-            event_record_updates(old, new)
+            (event_record_updates(old, new), edits(old.recurrence.as_ref(), new)?)
         }
         (Before::Current(Item::CalendarItem(current)), Record::Event(new)) => {
             let old = event_from_ews(current).map_err(unsupported)?;
-            check_exceptions(old.recurrence.as_ref(), new)?;
-            event_item_updates(current, new)
+            (event_item_updates(current, new), edits(old.recurrence.as_ref(), new)?)
         }
         _ => {
             return Err(BackendError::Unsupported { what: "an update between records of different kinds".to_owned() });
         }
     };
     updates.push(tag_update(kind, tag));
-    Ok(updates)
-}
-
-/// Refuses an update that would have to add, move or cancel occurrences of a series.
-fn check_exceptions(old: Option<&crate::sync::Recurrence>, new: &crate::sync::Event) -> Result<(), BackendError> {
-    let edits = occurrence_edits(old, new.recurrence.as_ref()).map_err(unsupported)?;
-    if edits.is_empty() {
-        Ok(())
-    } else {
-        Err(BackendError::Unsupported {
-            what: format!(
-                "writing {} exception(s) of a series (moved or cancelled occurrences) to Exchange",
-                edits.len()
-            ),
-        })
-    }
+    Ok((updates, edits))
 }
 
 /// [`MailboxBackend::update`](crate::backend::MailboxBackend::update).
@@ -227,6 +258,7 @@ pub async fn update(
     }
 
     let mut ready: Vec<(usize, ews::ItemChange)> = Vec::new();
+    let mut edits: Vec<(usize, Vec<OccurrenceEdit>)> = Vec::new();
     for (i, c) in changes.iter().enumerate() {
         let prepared = check(f, &c.record).and_then(|()| {
             let (before, change_key) = match current[i].take() {
@@ -243,7 +275,10 @@ pub async fn update(
                     (Before::Current(item), now.change_key)
                 }
             };
-            let updates = field_updates(kind, &before, &c.record, &c.tag)?;
+            let (updates, occurrence_edits) = field_updates(kind, &before, &c.record, &c.tag)?;
+            if !occurrence_edits.is_empty() {
+                edits.push((i, occurrence_edits));
+            }
             let id = match change_key {
                 Some(ck) => ItemId::with_change_key(c.id.id.clone(), ck),
                 None => ItemId::new(c.id.id.clone()),
@@ -258,7 +293,7 @@ pub async fn update(
 
     // Changes naming their change key never overwrite a newer version; the others (the server
     // gave none) are applied as they are.
-    let (keyed, unkeyed): (Vec<_>, Vec<_>) = ready.into_iter().partition(|(_, c)| c.item_id.change_key.is_some());
+    let (keyed, unkeyed): (Vec<_>, Vec<_>) = ready.into_iter().partition(|(_, c)| c.item_id.change_key().is_some());
     for (group, resolution) in
         [(keyed, ConflictResolution::NeverOverwrite), (unkeyed, ConflictResolution::AlwaysOverwrite)]
     {
@@ -275,7 +310,7 @@ pub async fn update(
                         if m.status.is_ok() {
                             answered_id(f, &m.content.items)
                         } else {
-                            Err(status::from_status(f, Some(&c.item_id.id), &m.status))
+                            Err(status::from_status(f, Some(c.item_id.id_text()), &m.status))
                         }
                     })
                     .collect::<Vec<_>>()
@@ -284,6 +319,22 @@ pub async fn update(
                 if r.len() == slots.len() { Ok(r) } else { Err(status::malformed(f, "fewer answers than changes")) }
             });
             settle(f, &mut out, &slots, answer);
+        }
+    }
+
+    // The exceptions, once their master is written.
+    let series: Vec<SeriesEdits> = edits
+        .into_iter()
+        .filter_map(|(slot, edits)| match (&out[slot], &changes[slot].record) {
+            (Some(Ok(master)), Record::Event(event)) => {
+                Some(SeriesEdits { slot, master: master.id.clone(), event: (**event).clone(), edits })
+            }
+            _ => None,
+        })
+        .collect();
+    if !series.is_empty() {
+        for (slot, r) in occurrences::apply(client, user, f, &series).await {
+            out[slot] = Some(r);
         }
     }
     Ok(out.into_iter().map(|r| r.unwrap_or_else(|| Err(status::malformed(f, "a change left unanswered")))).collect())

@@ -376,17 +376,30 @@ pub fn event_from_ews(item: &CalendarItem) -> Result<Event, MappingError> {
     })
 }
 
-/// The cancelled and moved occurrences a recurring master reports, by original start.
+/// The cancelled and moved occurrences a recurring master reports, by original start. A modified
+/// occurrence still at its original time and length (changed otherwise, or moved back) is no
+/// exception of the canonical record.
 fn exceptions_of(item: &CalendarItem) -> Vec<OccurrenceException> {
+    let length = item.start.as_ref().zip(item.end.as_ref()).map(|(s, e)| instant(e) - instant(s));
     let mut out: Vec<OccurrenceException> = item
         .deleted_occurrences
         .iter()
         .map(|d| OccurrenceException::Cancelled { original_start: instant(&d.start) })
-        .chain(item.modified_occurrences.iter().map(|m| OccurrenceException::Moved {
-            original_start: instant(&m.original_start),
-            start: instant(&m.start),
-            end: instant(&m.end),
-        }))
+        .chain(
+            item.modified_occurrences
+                .iter()
+                .map(|m| OccurrenceException::Moved {
+                    original_start: instant(&m.original_start),
+                    start: instant(&m.start),
+                    end: instant(&m.end),
+                })
+                .filter(|x| match *x {
+                    OccurrenceException::Moved { original_start, start, end } => {
+                        start != original_start || Some(end - start) != length
+                    }
+                    OccurrenceException::Cancelled { .. } => true,
+                }),
+        )
         .collect();
     out.sort_by_key(|x| x.original_start());
     out
@@ -433,22 +446,35 @@ pub enum OccurrenceEdit {
     },
 }
 
-/// The occurrence changes that turn the exceptions of `old` into those of `new` (both series).
-/// Exchange cannot bring a cancelled occurrence back, nor undo a move other than by moving it
-/// again: an exception that `new` drops is refused as unsupported.
+/// The occurrence changes that turn the exceptions of `old` into those of `new` (both series;
+/// `length` is the new series' occurrence length). A move that `new` drops is undone by moving the
+/// occurrence back to its original time (which reads as no exception, see [`event_from_ews`]);
+/// Exchange cannot bring a cancelled occurrence back, so a cancellation `new` drops is refused as
+/// unsupported.
 pub fn occurrence_edits(
     old: Option<&Recurrence>,
     new: Option<&Recurrence>,
+    length: chrono::TimeDelta,
 ) -> Result<Vec<OccurrenceEdit>, MappingError> {
     let empty = Vec::new();
     let old_x = old.map_or(&empty, |r| &r.exceptions);
     let new_x = new.map_or(&empty, |r| &r.exceptions);
-    if let Some(gone) = old_x.iter().find(|o| !new_x.iter().any(|n| n.original_start() == o.original_start())) {
-        return Err(MappingError::Unsupported {
-            what: format!("restoring the occurrence of {} to its series", gone.original_start().to_rfc3339()),
-        });
-    }
     let mut out = Vec::new();
+    for gone in old_x.iter().filter(|o| !new_x.iter().any(|n| n.original_start() == o.original_start())) {
+        match *gone {
+            OccurrenceException::Cancelled { original_start } => {
+                return Err(MappingError::Unsupported {
+                    what: format!(
+                        "restoring the occurrence of {} to its series (Exchange cannot bring a cancelled occurrence back)",
+                        original_start.to_rfc3339()
+                    ),
+                });
+            }
+            OccurrenceException::Moved { original_start, .. } => {
+                out.push(OccurrenceEdit::Move { original_start, start: original_start, end: original_start + length })
+            }
+        }
+    }
     for x in new_x.iter().filter(|x| !old_x.contains(x)) {
         out.push(match *x {
             OccurrenceException::Cancelled { original_start } => OccurrenceEdit::Cancel { original_start },
@@ -503,14 +529,22 @@ mod tests {
             ]
         );
         // Recreating the series elsewhere: both exceptions become edits, in order.
-        let edits = occurrence_edits(None, Some(r)).unwrap();
+        let hour = chrono::TimeDelta::hours(1);
+        let edits = occurrence_edits(None, Some(r), hour).unwrap();
         assert_eq!(edits.len(), 2);
         assert!(matches!(edits[1], OccurrenceEdit::Cancel { .. }));
         // Nothing to do when they are already there; dropping one is refused.
-        assert_eq!(occurrence_edits(Some(r), Some(r)).unwrap(), vec![]);
+        assert_eq!(occurrence_edits(Some(r), Some(r), hour).unwrap(), vec![]);
         let mut fewer = r.clone();
         fewer.exceptions.pop();
-        assert!(matches!(occurrence_edits(Some(r), Some(&fewer)), Err(MappingError::Unsupported { .. })));
+        assert!(matches!(occurrence_edits(Some(r), Some(&fewer), hour), Err(MappingError::Unsupported { .. })));
+        // Dropping a move moves the occurrence back.
+        let mut unmoved = r.clone();
+        unmoved.exceptions.remove(0);
+        assert_eq!(
+            occurrence_edits(Some(r), Some(&unmoved), hour).unwrap(),
+            vec![OccurrenceEdit::Move { original_start: at(3, 9), start: at(3, 9), end: at(3, 10) }]
+        );
     }
 
     #[test]

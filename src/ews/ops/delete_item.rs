@@ -6,7 +6,7 @@ use crate::xml::{Element, FromXml, ToXml, XmlError, XmlErrorKind, XmlReader, Xml
 
 use super::schema_order::SequenceOrder;
 
-use crate::ews::ids::ItemId;
+use crate::ews::base_item_id::{BaseItemId, read_item_ids, write_item_ids};
 use crate::ews::operation::Operation;
 use crate::ews::response::{ResponseMessage, response_messages_xml};
 
@@ -40,7 +40,7 @@ xml_enum! {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeleteItem {
     /// The items (at least one).
-    pub item_ids: Vec<ItemId>,
+    pub item_ids: Vec<BaseItemId>,
     /// How to delete.
     pub delete_type: DeleteType,
     /// Cancellations for meetings (required by Exchange when deleting calendar items).
@@ -53,7 +53,8 @@ pub struct DeleteItem {
 
 impl DeleteItem {
     /// Deletes `item_ids` the way `delete_type` says.
-    pub fn new(item_ids: Vec<ItemId>, delete_type: DeleteType) -> Self {
+    pub fn new<I: Into<BaseItemId>>(item_ids: Vec<I>, delete_type: DeleteType) -> Self {
+        let item_ids = item_ids.into_iter().map(Into::into).collect();
         DeleteItem { item_ids, delete_type, send_meeting_cancellations: None, affected_task_occurrences: None }
     }
 }
@@ -68,7 +69,7 @@ impl ToXml for DeleteItem {
                 ("AffectedTaskOccurrences", self.affected_task_occurrences.map(|s| s.as_str())),
             ],
         );
-        w.list("m:ItemIds", "t:ItemId", &self.item_ids);
+        write_item_ids(w, "m:ItemIds", &self.item_ids);
         w.end(name);
     }
 }
@@ -92,7 +93,7 @@ impl FromXml for DeleteItem {
                     // The only element of the sequence: a second one is refused.
                     order.check(r, &c, 0)?;
                     seen = true;
-                    req.item_ids = r.list(&c, "ItemId")?;
+                    req.item_ids = read_item_ids(r, &c)?;
                 }
                 _ => r.unknown(&c)?,
             }

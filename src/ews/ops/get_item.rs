@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::xml::{Element, FromXml, ToXml, XmlError, XmlReader, XmlWriter};
 
 use super::schema_order::SequenceOrder;
-use crate::ews::ids::ItemId;
+use crate::ews::base_item_id::{BaseItemId, read_item_ids, write_item_ids};
 use crate::ews::item::{Item, read_items, write_items};
 use crate::ews::operation::Operation;
 use crate::ews::response::{MessageContent, ResponseMessage, response_messages_xml};
@@ -26,13 +26,13 @@ pub struct GetItem {
     /// Which properties the items carry.
     pub item_shape: ItemShape,
     /// The items (at least one); the answer has one message per id, in this order.
-    pub item_ids: Vec<ItemId>,
+    pub item_ids: Vec<BaseItemId>,
 }
 
 impl GetItem {
     /// Fetches `ids` in `shape`.
-    pub fn new(ids: Vec<ItemId>, shape: ItemShape) -> Self {
-        GetItem { item_shape: shape, item_ids: ids }
+    pub fn new<I: Into<BaseItemId>>(ids: Vec<I>, shape: ItemShape) -> Self {
+        GetItem { item_shape: shape, item_ids: ids.into_iter().map(Into::into).collect() }
     }
 }
 
@@ -40,7 +40,7 @@ impl ToXml for GetItem {
     fn to_xml(&self, w: &mut XmlWriter, name: &str) {
         w.start(name, &[]);
         self.item_shape.to_xml(w, "m:ItemShape");
-        w.list("m:ItemIds", "t:ItemId", &self.item_ids);
+        write_item_ids(w, "m:ItemIds", &self.item_ids);
         w.end(name);
     }
 }
@@ -57,7 +57,7 @@ impl FromXml for GetItem {
                 }
                 "ItemIds" => {
                     order.check(r, &c, 1)?;
-                    ids = Some(r.list(&c, "ItemId")?);
+                    ids = Some(read_item_ids(r, &c)?);
                 }
                 _ => r.unknown(&c)?,
             }

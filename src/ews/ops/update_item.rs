@@ -29,7 +29,8 @@ use crate::xml::{Element, FromXml, ToXml, XmlError, XmlErrorKind, XmlReader, Xml
 
 use super::create_item::MessageDisposition;
 use super::schema_order::SequenceOrder;
-use crate::ews::ids::{BaseFolderId, ItemId, read_target_folder, write_target_folder};
+use crate::ews::base_item_id::BaseItemId;
+use crate::ews::ids::{BaseFolderId, read_target_folder, write_target_folder};
 use crate::ews::item::{Item, read_items, write_items};
 use crate::ews::operation::Operation;
 use crate::ews::path::PropertyPath;
@@ -154,22 +155,22 @@ impl ItemUpdate {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ItemChange {
     /// The item, with the change key it was read at (for conflict detection).
-    pub item_id: ItemId,
+    pub item_id: BaseItemId,
     /// The field changes (at least one), applied in order.
     pub updates: Vec<ItemUpdate>,
 }
 
 impl ItemChange {
     /// The changes `updates` to the item `item_id`.
-    pub fn new(item_id: ItemId, updates: Vec<ItemUpdate>) -> Self {
-        ItemChange { item_id, updates }
+    pub fn new(item_id: impl Into<BaseItemId>, updates: Vec<ItemUpdate>) -> Self {
+        ItemChange { item_id: item_id.into(), updates }
     }
 }
 
 impl ToXml for ItemChange {
     fn to_xml(&self, w: &mut XmlWriter, name: &str) {
         w.start(name, &[]);
-        self.item_id.to_xml(w, "t:ItemId");
+        self.item_id.write(w);
         w.start("t:Updates", &[]);
         for u in &self.updates {
             u.write(w);
@@ -185,9 +186,10 @@ impl FromXml for ItemChange {
         let (mut item_id, mut updates) = (None, None);
         while let Some(c) = r.next_child(el)? {
             match c.name() {
-                "ItemId" => {
+                "ItemId" | "OccurrenceItemId" | "RecurringMasterItemId" => {
+                    // The choice is the sequence's first element, and only one of it.
                     order.check(r, &c, 0)?;
-                    item_id = Some(ItemId::from_xml(r, &c)?);
+                    item_id = BaseItemId::read(r, &c)?;
                 }
                 "Updates" => {
                     order.check(r, &c, 1)?;

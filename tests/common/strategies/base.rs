@@ -31,6 +31,20 @@ pub fn item_id() -> impl Strategy<Value = ItemId> {
     (opaque_id(), option::of(opaque_id())).prop_map(|(id, change_key)| ItemId { id, change_key })
 }
 
+/// Any item-id choice: an item, an occurrence (index from 1) or an occurrence's master.
+#[allow(dead_code)]
+pub fn any_item_id() -> impl Strategy<Value = BaseItemId> {
+    prop_oneof![
+        2 => item_id().prop_map(BaseItemId::Item),
+        1 => (opaque_id(), option::of(opaque_id()), 1..=i32::MAX).prop_map(|(m, change_key, instance_index)| {
+            BaseItemId::Occurrence(OccurrenceItemId { recurring_master_id: m, change_key, instance_index })
+        }),
+        1 => (opaque_id(), option::of(opaque_id())).prop_map(|(occurrence_id, change_key)| {
+            BaseItemId::RecurringMaster(RecurringMasterItemId { occurrence_id, change_key })
+        }),
+    ]
+}
+
 pub fn folder_id() -> impl Strategy<Value = FolderId> {
     (opaque_id(), option::of(opaque_id())).prop_map(|(id, change_key)| FolderId { id, change_key })
 }

@@ -12,7 +12,7 @@ use proptest::sample::select;
 
 use exsync::ews::*;
 
-use super::base::{item, item_id, opaque_id};
+use super::base::{any_item_id, item, item_id, opaque_id};
 use super::envelope::{messages, response_status};
 use super::shapes::{base_folder_id, item_shape, property_path};
 
@@ -35,7 +35,7 @@ pub fn sync_folder_items(compat: bool) -> impl Strategy<Value = SyncFolderItems>
 }
 
 pub fn get_item(compat: bool) -> impl Strategy<Value = GetItem> {
-    (item_shape(compat), vec(item_id(), 1..5)).prop_map(|(item_shape, item_ids)| GetItem { item_shape, item_ids })
+    (item_shape(compat), vec(any_item_id(), 1..5)).prop_map(|(item_shape, item_ids)| GetItem { item_shape, item_ids })
 }
 
 /// An item as a request for `compat` (see the module's documentation) may carry it.
@@ -72,7 +72,7 @@ pub fn item_update(compat: bool) -> impl Strategy<Value = ItemUpdate> {
 }
 
 pub fn item_change(compat: bool) -> impl Strategy<Value = ItemChange> {
-    (item_id(), vec(item_update(compat), 1..4)).prop_map(|(item_id, updates)| ItemChange { item_id, updates })
+    (any_item_id(), vec(item_update(compat), 1..4)).prop_map(|(item_id, updates)| ItemChange { item_id, updates })
 }
 
 pub fn update_item(compat: bool) -> impl Strategy<Value = UpdateItem> {

@@ -2,7 +2,7 @@
 //! order; a failing item does not stop the others (as Exchange does without `ErrorBatchProcessingStopped`).
 
 use crate::ews::{
-    BaseFolderId, ConflictResults, CreateItem, CreateItemResponse, DeleteItem, DeleteItemResponse,
+    BaseFolderId, BaseItemId, ConflictResults, CreateItem, CreateItemResponse, DeleteItem, DeleteItemResponse,
     DistinguishedFolderName, ExchangeVersion, GetItem, GetItemResponse, Item, ItemInfoContent, ItemUpdate,
     MessageDisposition, ResponseCode, UpdateItem, UpdateItemContent, UpdateItemResponse,
 };
@@ -25,7 +25,7 @@ impl SimOperation for GetItem {
             .map(|id| {
                 message(
                     cx.mailbox()
-                        .and_then(|m| m.item_or_occurrence(id))
+                        .and_then(|m| m.item_by(id))
                         .map(|item| ItemInfoContent { items: vec![shape_item(&item, &self.item_shape, cx.version)] }),
                 )
             })
@@ -91,8 +91,8 @@ impl SimOperation for UpdateItem {
             .iter()
             .map(|change| {
                 message(cx.mailbox_mut().and_then(|m| {
-                    let outcome = m.update_item(&change.item_id, &change.updates, self.conflict_resolution)?;
-                    let item = id_only(m.item(&outcome.item_id)?);
+                    let outcome = m.update_by(&change.item_id, &change.updates, self.conflict_resolution)?;
+                    let item = id_only(&*m.item_by(&BaseItemId::Item(outcome.item_id))?);
                     Ok(UpdateItemContent {
                         items: vec![item],
                         conflict_results: Some(ConflictResults { count: outcome.conflicts as i32 }),
@@ -109,7 +109,7 @@ impl SimOperation for DeleteItem {
         let messages = self
             .item_ids
             .iter()
-            .map(|id| message(cx.mailbox_mut().and_then(|m| m.delete_item(id, self.delete_type))))
+            .map(|id| message(cx.mailbox_mut().and_then(|m| m.delete_by(id, self.delete_type))))
             .collect();
         DeleteItemResponse { messages }
     }

@@ -4,7 +4,9 @@
 //!
 //! Days are counted from the range's start date; an absolute monthly or yearly day past the end
 //! of a short month falls on its last day, as in Outlook. Each occurrence has an index (0 for the
-//! first of the series), which stays the same whatever window is asked for.
+//! first of the series), which stays the same whatever window is asked for; EWS's
+//! `InstanceIndex` is that index plus one. The simulator expands series with it, and the EWS
+//! backend finds the `InstanceIndex` of the occurrence it changes.
 
 use chrono::{Datelike, NaiveDate, Weekday};
 
@@ -138,6 +140,11 @@ pub(crate) fn occurrence_day(recurrence: &Recurrence, index: u32) -> Option<Naiv
     all_days(recurrence).find(|(i, _)| *i == index).map(|(_, d)| d)
 }
 
+/// The index of the occurrence of `recurrence` on `day`, if the series has one that day.
+pub(crate) fn occurrence_index(recurrence: &Recurrence, day: NaiveDate) -> Option<u32> {
+    all_days(recurrence).take_while(|(_, d)| *d <= day).find(|(_, d)| *d == day).map(|(i, _)| i)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,5 +233,18 @@ mod tests {
         assert!(days(RecurrencePattern::DailyRegeneration { interval: 1 }, no_end(), "2027-02-01").is_empty());
         let task = Recurrence { pattern: RecurrencePattern::DailyRegeneration { interval: 1 }, range: no_end() };
         assert_eq!(occurrence_day(&task, 0), None);
+    }
+
+    #[test]
+    fn indexes_are_found_by_day() {
+        let r = Recurrence {
+            pattern: RecurrencePattern::Daily { interval: 2 },
+            range: RecurrenceRange::Numbered { start_date: from("2027-03-01"), number_of_occurrences: 3 },
+        };
+        assert_eq!(occurrence_index(&r, day("2027-03-01")), Some(0));
+        assert_eq!(occurrence_index(&r, day("2027-03-05")), Some(2));
+        assert_eq!(occurrence_index(&r, day("2027-03-02")), None);
+        assert_eq!(occurrence_index(&r, day("2027-03-07")), None, "past the count");
+        assert_eq!(occurrence_day(&r, 2), Some(day("2027-03-05")));
     }
 }
