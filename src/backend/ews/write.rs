@@ -9,7 +9,7 @@
 //! - A delete moves the item to Deleted Items, as Outlook's Delete key does.
 //!
 //! - The exceptions of a series a create or update brings (cancelled or moved occurrences) are
-//!   written after the master's own create or update, through [`occurrences`](super::occurrences); the change key
+//!   written after the master's own create or update, through [`occurrences`]; the change key
 //!   reported is the master's after them. Bringing a cancelled occurrence back (or undoing a move
 //!   by dropping it) is [`BackendError::Unsupported`]: Exchange cannot restore an occurrence.
 //!
