@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from exchangelib import Attendee, CalendarItem, EWSDate, EWSDateTime, EWSTimeZone, Mailbox
-from exchangelib.errors import ErrorInvalidOperation, ErrorItemNotFound
+from exchangelib.errors import ErrorItemNotFound
 from exchangelib.items import SEND_TO_NONE
 from exchangelib.recurrence import DailyPattern, Recurrence, WeeklyPattern
 from exchangelib.fields import MONDAY, WEDNESDAY
@@ -247,6 +247,10 @@ def test_calendar_view_expands_series(alice):
     assert [i.start for i in alice.calendar.view(start=at(8, 0), end=at(9, 0))] == [at(8, 16)]
     assert [i.subject for i in alice.calendar.view(start=at(20, 0), end=at(21, 0))] == []
 
-    # The simulator reads occurrences but does not turn them into exceptions: a typed refusal.
-    with pytest.raises(ErrorInvalidOperation):
-        occurrences[0].delete(send_meeting_cancellations=SEND_TO_NONE)
+    # Deleting one occurrence makes a deleted occurrence of the series, as Exchange does.
+    [first] = alice.calendar.view(start=at(1, 0), end=at(2, 0))
+    first.delete(send_meeting_cancellations=SEND_TO_NONE)
+    assert list(alice.calendar.view(start=at(1, 0), end=at(2, 0))) == []
+    assert [i.start for i in alice.calendar.view(start=at(8, 0), end=at(9, 0))] == [at(8, 16)]
+    master = alice.calendar.get(id=series.id)
+    assert [d.start for d in master.deleted_occurrences] == [at(1, 16)]
