@@ -566,3 +566,33 @@ fn validation_over_https_trusts_the_simulators_ca() {
         exsync_simulator_free(sim);
     }
 }
+
+#[test]
+fn an_ews_url_that_does_not_parse_is_not_quoted_with_its_password() {
+    let s = new_setup();
+    unsafe {
+        ok(exsync_setup_set_sync_scope(s, EXSYNC_KIND_ALL as u32));
+        ok(exsync_setup_set_connection_method(s, EXSYNC_METHOD_NTLM as u32));
+        ok(exsync_setup_set_user_name(s, c(r"contoso.com\svc").as_ptr()));
+        ok(exsync_setup_set_password(s, c("Pa55-word").as_ptr()));
+        ok(exsync_setup_set_additional_domains(s, c("").as_ptr()));
+        // An admin pastes a URL with the credentials in it, and a port out of range: it does not
+        // parse, and the refusal must not repeat the password.
+        for url in [
+            "https://svc:Pa55-word@mail.contoso.com:99999/EWS/Exchange.asmx",
+            "svc:Pa55-word@mail.contoso.com/EWS/Exchange.asmx",
+            "https://contoso.com%5Csvc:Pa55-word@[mail/EWS",
+        ] {
+            fails(
+                exsync_setup_set_validation_target(s, c("alice@contoso.com").as_ptr(), c(url).as_ptr()),
+                EXSYNC_ERR_SETUP_INVALID_INPUT,
+                "EWS URL",
+            );
+            let message = last_message();
+            assert!(!message.contains("Pa55"), "{message}");
+        }
+        let state = json(|b, n, l| exsync_setup_state(s, b, n, l));
+        assert!(!state.to_string().contains("Pa55"), "{state}");
+        exsync_setup_free(s);
+    }
+}
