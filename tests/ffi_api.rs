@@ -596,3 +596,24 @@ fn an_ews_url_that_does_not_parse_is_not_quoted_with_its_password() {
         exsync_setup_free(s);
     }
 }
+
+#[test]
+fn a_key_length_beyond_any_buffer_is_refused() {
+    let mut engine = null_mut();
+    ok(unsafe { exsync_engine_open(c(":memory:").as_ptr(), &mut engine) });
+    let key = [7u8; 32];
+    let s = new_setup();
+    unsafe {
+        // A length that no buffer can have (a negative number cast to size_t, say) is an
+        // argument error, not undefined behaviour.
+        for len in [usize::MAX, isize::MAX as usize + 1] {
+            fails(exsync_engine_connect(engine, key.as_ptr(), len), EXSYNC_ERR_INVALID_ARGUMENT, "key");
+            fails(exsync_setup_save(s, engine, key.as_ptr(), len), EXSYNC_ERR_INVALID_ARGUMENT, "key");
+            let mut out = null_mut();
+            fails(exsync_setup_open_saved(engine, key.as_ptr(), len, &mut out), EXSYNC_ERR_INVALID_ARGUMENT, "key");
+            assert!(out.is_null());
+        }
+        exsync_setup_free(s);
+        exsync_engine_free(engine);
+    }
+}
