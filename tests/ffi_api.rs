@@ -617,3 +617,33 @@ fn a_key_length_beyond_any_buffer_is_refused() {
         exsync_engine_free(engine);
     }
 }
+
+#[test]
+fn a_ca_certificate_that_does_not_read_is_refused_when_given() {
+    let s = new_setup();
+    let mut engine = null_mut();
+    ok(unsafe { exsync_engine_open(c(":memory:").as_ptr(), &mut engine) });
+    unsafe {
+        for pem in ["not a certificate", "", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"] {
+            fails(exsync_setup_trust_ca_pem(s, c(pem).as_ptr()), EXSYNC_ERR_INVALID_ARGUMENT, "ca_pem");
+            fails(exsync_engine_trust_ca_pem(engine, c(pem).as_ptr()), EXSYNC_ERR_INVALID_ARGUMENT, "ca_pem");
+        }
+        // Refused, so not kept: the setup's validation is not spoilt by it. Against a closed port
+        // the validation runs (and fails at the endpoint) instead of failing on the certificate.
+        ok(exsync_setup_set_sync_scope(s, EXSYNC_KIND_ALL as u32));
+        ok(exsync_setup_set_connection_method(s, EXSYNC_METHOD_NTLM as u32));
+        ok(exsync_setup_set_user_name(s, c(r"contoso.com\svc").as_ptr()));
+        ok(exsync_setup_set_password(s, c("pw").as_ptr()));
+        ok(exsync_setup_set_additional_domains(s, c("").as_ptr()));
+        ok(exsync_setup_set_validation_target(
+            s,
+            c("alice@contoso.com").as_ptr(),
+            c("https://127.0.0.1:1/EWS/Exchange.asmx").as_ptr(),
+        ));
+        let mut passed = 7;
+        ok(exsync_setup_validate(s, &mut passed));
+        assert_eq!(passed, 0);
+        exsync_setup_free(s);
+        exsync_engine_free(engine);
+    }
+}

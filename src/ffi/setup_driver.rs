@@ -13,6 +13,7 @@ use super::setup_state::SetupState;
 use crate::setup::driver::drive;
 use crate::setup::{EncryptedSecretStore, SecretBlobs, SecretKey, SecretRef, SecretStoreError, SetupConfig, SetupFlow};
 use crate::store::SqliteStore;
+use crate::transport::TlsOptions;
 
 /// The engine's SQLite store as the secret store's blob storage.
 pub(crate) struct SharedBlobs(pub(crate) Arc<SqliteStore>);
@@ -39,6 +40,14 @@ pub(crate) fn secret_store(
     }
     let key = SecretKey::from_bytes(key)?;
     Ok(EncryptedSecretStore::new(&key, SharedBlobs(Arc::clone(store))))
+}
+
+/// `ca_pem` when it reads as PEM CA certificates (one or more); refused otherwise, so that a
+/// certificate that does not read is never kept to spoil every later validation or connection.
+pub(crate) fn checked_ca_pem(ca_pem: &str) -> Result<String, FfiError> {
+    let alone = TlsOptions { webpki_roots: false, extra_ca_pem: vec![ca_pem.to_owned()] };
+    alone.client_config().map_err(|e| FfiError::invalid("ca_pem", e.to_string()))?;
+    Ok(ca_pem.to_owned())
 }
 
 /// Runs the pending validation; whether it passed.
