@@ -647,3 +647,60 @@ fn a_ca_certificate_that_does_not_read_is_refused_when_given() {
         exsync_engine_free(engine);
     }
 }
+
+/// A setup filled in for the simulator at `url` with the service account as `user`, validated.
+unsafe fn validated_setup(url: &str, user: &str) -> *mut exsync_setup {
+    let s = new_setup();
+    unsafe {
+        ok(exsync_setup_set_sync_scope(s, EXSYNC_KIND_ALL as u32));
+        ok(exsync_setup_set_connection_method(s, EXSYNC_METHOD_NTLM as u32));
+        ok(exsync_setup_set_user_name(s, c(user).as_ptr()));
+        ok(exsync_setup_set_password(s, c("Passw0rd!").as_ptr()));
+        ok(exsync_setup_set_additional_domains(s, c("").as_ptr()));
+        ok(exsync_setup_set_allow_http_loopback(s, 1));
+        ok(exsync_setup_set_validation_target(s, c("alice@contoso.com").as_ptr(), c(url).as_ptr()));
+        let mut passed = 0;
+        ok(exsync_setup_validate(s, &mut passed));
+        assert_eq!(passed, 1, "{}", text(|b, n, l| exsync_setup_validation_report(s, b, n, l)).unwrap());
+    }
+    s
+}
+
+#[test]
+fn a_save_the_store_refuses_leaves_the_setup_unsaved_and_the_saved_one_intact() {
+    unsafe {
+        let sim = start_sim();
+        let url = text(|b, n, l| exsync_simulator_ews_url(sim, b, n, l)).unwrap();
+        let path = std::env::temp_dir().join(format!("exsync-ffi-save-{}.db", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let mut e = null_mut();
+        ok(exsync_engine_open(c(path.to_str().unwrap()).as_ptr(), &mut e));
+        let key = [7u8; 32];
+        let first = validated_setup(&url, r"contoso.com\svc");
+        ok(exsync_setup_save(first, e, key.as_ptr(), key.len()));
+        exsync_setup_free(first);
+
+        // The store refuses to write the next configuration (as a full disk would).
+        let db = rusqlite::Connection::open(&path).unwrap();
+        db.execute_batch("CREATE TRIGGER refuse BEFORE INSERT ON setup BEGIN SELECT RAISE(ABORT, 'disk full'); END;")
+            .unwrap();
+        let second = validated_setup(&url, "svc@contoso.com");
+        assert_ne!(exsync_setup_save(second, e, key.as_ptr(), key.len()), EXSYNC_OK);
+        let state = json(|b, n, l| exsync_setup_state(second, b, n, l));
+        assert_eq!(state["saved"], false, "{state}");
+        assert!(text(|b, n, l| exsync_setup_saved_config(second, b, n, l)).is_err());
+        exsync_setup_free(second);
+
+        // What was saved before is still there, whole.
+        let mut reopened = null_mut();
+        ok(exsync_setup_open_saved(e, key.as_ptr(), key.len(), &mut reopened));
+        let state = json(|b, n, l| exsync_setup_state(reopened, b, n, l));
+        assert_eq!(state["user_name"], r"contoso.com\svc", "{state}");
+        assert_eq!(state["has_password"], true);
+        exsync_setup_free(reopened);
+        exsync_engine_free(e);
+        exsync_simulator_free(sim);
+        drop(db);
+        let _ = std::fs::remove_file(&path);
+    }
+}
