@@ -7,7 +7,7 @@ use std::ptr::null_mut;
 use exsync::ffi::engine::{exsync_engine_free, exsync_engine_open};
 use exsync::ffi::error::{exsync_last_error_code, exsync_last_error_message};
 use exsync::ffi::exsync_result::*;
-use exsync::ffi::setup::{exsync_setup_free, exsync_setup_new};
+use exsync::ffi::setup::{exsync_setup_current_step, exsync_setup_free, exsync_setup_new};
 
 struct FreesOnExit;
 
@@ -17,6 +17,9 @@ impl Drop for FreesOnExit {
         let mut s = null_mut();
         let code = unsafe { exsync_setup_new(&mut s) };
         assert_eq!(code, EXSYNC_OK);
+        let mut step = 0u32;
+        assert_eq!(unsafe { exsync_setup_current_step(s, &mut step) }, EXSYNC_OK);
+        assert_eq!(step, 1);
         unsafe { exsync_setup_free(s) };
         unsafe { exsync_setup_free(null_mut()) };
         let code = unsafe { exsync_setup_new(std::ptr::null_mut()) };
