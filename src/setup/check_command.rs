@@ -172,6 +172,21 @@ impl CheckCommand {
                     ));
                 }
                 "--help" | "-h" => return Err(usage(String::new())),
+                // Not quoted: a value of one of these, or a stray value, may be the password.
+                other if other.starts_with("--password") => {
+                    return Err(usage(
+                        "give the password in an environment variable and its name as the value after \
+                         --password-env (--password-env EXSYNC_PASSWORD)"
+                            .into(),
+                    ));
+                }
+                other if !other.starts_with('-') => {
+                    return Err(usage(
+                        "an argument is not an option nor the value of one (it is not repeated here: it may be a \
+                         password)"
+                            .into(),
+                    ));
+                }
                 other => return Err(usage(format!("unknown argument {other:?}"))),
             }
         }
@@ -313,6 +328,11 @@ mod tests {
             };
             assert!(!message.contains(password), "{message}");
             assert!(message.contains("--password-env"), "{message}");
+        }
+        // Nor when it comes as `--password=…`, `--password-env=…` or a stray value.
+        for extra in [&["--password=Hunter2!pw"][..], &["--password-env=Hunter2!pw"], &["Hunter2!pw"]] {
+            let message = parse(&[&BASE[..], extra].concat()).unwrap_err().to_string();
+            assert!(!message.contains("Hunter2"), "{message}");
         }
         // A conventional name is still shown, to say what to set.
         let e = parse(&BASE).unwrap().run(|_| None).await.unwrap_err();
