@@ -704,3 +704,28 @@ fn a_save_the_store_refuses_leaves_the_setup_unsaved_and_the_saved_one_intact() 
         let _ = std::fs::remove_file(&path);
     }
 }
+
+#[test]
+fn a_client_secret_pasted_into_the_wrong_field_is_not_repeated() {
+    let s = new_setup();
+    unsafe {
+        ok(exsync_setup_set_sync_scope(s, EXSYNC_KIND_CONTACTS as u32));
+        ok(exsync_setup_set_connection_method(s, EXSYNC_METHOD_OAUTH as u32));
+        // Entra ID shows the client secret's value once; an admin pastes it into the client id, or
+        // the tenant, field.
+        let secret = "Xq78Q~aBcDeFgHiJkLmNoPqRsTuVwXyZ0123.-_z";
+        for app in [
+            format!(r#"{{"tenant":"contoso.onmicrosoft.com","client_id":"{secret}","client_secret":"{secret}"}}"#),
+            format!(
+                r#"{{"tenant":"{secret}","client_id":"00000000-0000-0000-0000-000000000001","client_secret":"x"}}"#
+            ),
+            format!(r#"{{"tenant":"contoso","client_id":"00000000-0000-0000-0000-000000000001","client_secret":"x"}}"#)
+                .replace("contoso", "Xq78Q"),
+        ] {
+            fails(exsync_setup_set_oauth_app(s, c(&app).as_ptr()), EXSYNC_ERR_SETUP_INVALID_INPUT, "is invalid");
+            let message = last_message();
+            assert!(!message.contains("Xq78Q"), "{message}");
+        }
+        exsync_setup_free(s);
+    }
+}
