@@ -719,8 +719,7 @@ fn a_client_secret_pasted_into_the_wrong_field_is_not_repeated() {
             format!(
                 r#"{{"tenant":"{secret}","client_id":"00000000-0000-0000-0000-000000000001","client_secret":"x"}}"#
             ),
-            format!(r#"{{"tenant":"contoso","client_id":"00000000-0000-0000-0000-000000000001","client_secret":"x"}}"#)
-                .replace("contoso", "Xq78Q"),
+            r#"{"tenant":"Xq78Q","client_id":"00000000-0000-0000-0000-000000000001","client_secret":"x"}"#.to_owned(),
         ] {
             fails(exsync_setup_set_oauth_app(s, c(&app).as_ptr()), EXSYNC_ERR_SETUP_INVALID_INPUT, "is invalid");
             let message = last_message();
