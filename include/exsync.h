@@ -350,7 +350,8 @@ exsync_result exsync_engine_connect(exsync_engine *engine, const uint8_t *key, s
 /**
  * Trusts `ca_pem` (a PEM CA certificate, such as an on-premises Exchange's internal CA or the
  * simulator's) besides the public roots for the connections `exsync_engine_connect` makes from
- * now on.
+ * now on. A certificate that does not read is refused with `EXSYNC_ERR_INVALID_ARGUMENT` (and
+ * not kept).
  *
  * # Safety
  * `engine` must be NULL or a live engine handle; `ca_pem` NULL or NUL-terminated.
@@ -659,7 +660,7 @@ exsync_result exsync_setup_set_allow_http_loopback(exsync_setup *setup, int32_t 
 /**
  * Trusts `ca_pem` (a PEM CA certificate, such as an on-premises Exchange's internal CA or the
  * simulator's, from `exsync_simulator_ca_certificate`) besides the public roots when validating.
- * A certificate that does not read fails the validation run with `EXSYNC_ERR_INVALID_ARGUMENT`.
+ * A certificate that does not read is refused with `EXSYNC_ERR_INVALID_ARGUMENT` (and not kept).
  *
  * # Safety
  * `setup` must be NULL or a live setup handle; `ca_pem` NULL or NUL-terminated.

@@ -566,3 +566,165 @@ fn validation_over_https_trusts_the_simulators_ca() {
         exsync_simulator_free(sim);
     }
 }
+
+#[test]
+fn an_ews_url_that_does_not_parse_is_not_quoted_with_its_password() {
+    let s = new_setup();
+    unsafe {
+        ok(exsync_setup_set_sync_scope(s, EXSYNC_KIND_ALL as u32));
+        ok(exsync_setup_set_connection_method(s, EXSYNC_METHOD_NTLM as u32));
+        ok(exsync_setup_set_user_name(s, c(r"contoso.com\svc").as_ptr()));
+        ok(exsync_setup_set_password(s, c("Pa55-word").as_ptr()));
+        ok(exsync_setup_set_additional_domains(s, c("").as_ptr()));
+        // An admin pastes a URL with the credentials in it, and a port out of range: it does not
+        // parse, and the refusal must not repeat the password.
+        for url in [
+            "https://svc:Pa55-word@mail.contoso.com:99999/EWS/Exchange.asmx",
+            "svc:Pa55-word@mail.contoso.com/EWS/Exchange.asmx",
+            "https://contoso.com%5Csvc:Pa55-word@[mail/EWS",
+        ] {
+            fails(
+                exsync_setup_set_validation_target(s, c("alice@contoso.com").as_ptr(), c(url).as_ptr()),
+                EXSYNC_ERR_SETUP_INVALID_INPUT,
+                "EWS URL",
+            );
+            let message = last_message();
+            assert!(!message.contains("Pa55"), "{message}");
+        }
+        let state = json(|b, n, l| exsync_setup_state(s, b, n, l));
+        assert!(!state.to_string().contains("Pa55"), "{state}");
+        exsync_setup_free(s);
+    }
+}
+
+#[test]
+fn a_key_length_beyond_any_buffer_is_refused() {
+    let mut engine = null_mut();
+    ok(unsafe { exsync_engine_open(c(":memory:").as_ptr(), &mut engine) });
+    let key = [7u8; 32];
+    let s = new_setup();
+    unsafe {
+        // A length that no buffer can have (a negative number cast to size_t, say) is an
+        // argument error, not undefined behaviour.
+        for len in [usize::MAX, isize::MAX as usize + 1] {
+            fails(exsync_engine_connect(engine, key.as_ptr(), len), EXSYNC_ERR_INVALID_ARGUMENT, "key");
+            fails(exsync_setup_save(s, engine, key.as_ptr(), len), EXSYNC_ERR_INVALID_ARGUMENT, "key");
+            let mut out = null_mut();
+            fails(exsync_setup_open_saved(engine, key.as_ptr(), len, &mut out), EXSYNC_ERR_INVALID_ARGUMENT, "key");
+            assert!(out.is_null());
+        }
+        exsync_setup_free(s);
+        exsync_engine_free(engine);
+    }
+}
+
+#[test]
+fn a_ca_certificate_that_does_not_read_is_refused_when_given() {
+    let s = new_setup();
+    let mut engine = null_mut();
+    ok(unsafe { exsync_engine_open(c(":memory:").as_ptr(), &mut engine) });
+    unsafe {
+        for pem in ["not a certificate", "", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"] {
+            fails(exsync_setup_trust_ca_pem(s, c(pem).as_ptr()), EXSYNC_ERR_INVALID_ARGUMENT, "ca_pem");
+            fails(exsync_engine_trust_ca_pem(engine, c(pem).as_ptr()), EXSYNC_ERR_INVALID_ARGUMENT, "ca_pem");
+        }
+        // Refused, so not kept: the setup's validation is not spoilt by it. Against a closed port
+        // the validation runs (and fails at the endpoint) instead of failing on the certificate.
+        ok(exsync_setup_set_sync_scope(s, EXSYNC_KIND_ALL as u32));
+        ok(exsync_setup_set_connection_method(s, EXSYNC_METHOD_NTLM as u32));
+        ok(exsync_setup_set_user_name(s, c(r"contoso.com\svc").as_ptr()));
+        ok(exsync_setup_set_password(s, c("pw").as_ptr()));
+        ok(exsync_setup_set_additional_domains(s, c("").as_ptr()));
+        ok(exsync_setup_set_validation_target(
+            s,
+            c("alice@contoso.com").as_ptr(),
+            c("https://127.0.0.1:1/EWS/Exchange.asmx").as_ptr(),
+        ));
+        let mut passed = 7;
+        ok(exsync_setup_validate(s, &mut passed));
+        assert_eq!(passed, 0);
+        exsync_setup_free(s);
+        exsync_engine_free(engine);
+    }
+}
+
+/// A setup filled in for the simulator at `url` with the service account as `user`, validated.
+unsafe fn validated_setup(url: &str, user: &str) -> *mut exsync_setup {
+    let s = new_setup();
+    unsafe {
+        ok(exsync_setup_set_sync_scope(s, EXSYNC_KIND_ALL as u32));
+        ok(exsync_setup_set_connection_method(s, EXSYNC_METHOD_NTLM as u32));
+        ok(exsync_setup_set_user_name(s, c(user).as_ptr()));
+        ok(exsync_setup_set_password(s, c("Passw0rd!").as_ptr()));
+        ok(exsync_setup_set_additional_domains(s, c("").as_ptr()));
+        ok(exsync_setup_set_allow_http_loopback(s, 1));
+        ok(exsync_setup_set_validation_target(s, c("alice@contoso.com").as_ptr(), c(url).as_ptr()));
+        let mut passed = 0;
+        ok(exsync_setup_validate(s, &mut passed));
+        assert_eq!(passed, 1, "{}", text(|b, n, l| exsync_setup_validation_report(s, b, n, l)).unwrap());
+    }
+    s
+}
+
+#[test]
+fn a_save_the_store_refuses_leaves_the_setup_unsaved_and_the_saved_one_intact() {
+    unsafe {
+        let sim = start_sim();
+        let url = text(|b, n, l| exsync_simulator_ews_url(sim, b, n, l)).unwrap();
+        let path = std::env::temp_dir().join(format!("exsync-ffi-save-{}.db", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let mut e = null_mut();
+        ok(exsync_engine_open(c(path.to_str().unwrap()).as_ptr(), &mut e));
+        let key = [7u8; 32];
+        let first = validated_setup(&url, r"contoso.com\svc");
+        ok(exsync_setup_save(first, e, key.as_ptr(), key.len()));
+        exsync_setup_free(first);
+
+        // The store refuses to write the next configuration (as a full disk would).
+        let db = rusqlite::Connection::open(&path).unwrap();
+        db.execute_batch("CREATE TRIGGER refuse BEFORE INSERT ON setup BEGIN SELECT RAISE(ABORT, 'disk full'); END;")
+            .unwrap();
+        let second = validated_setup(&url, "svc@contoso.com");
+        assert_ne!(exsync_setup_save(second, e, key.as_ptr(), key.len()), EXSYNC_OK);
+        let state = json(|b, n, l| exsync_setup_state(second, b, n, l));
+        assert_eq!(state["saved"], false, "{state}");
+        assert!(text(|b, n, l| exsync_setup_saved_config(second, b, n, l)).is_err());
+        exsync_setup_free(second);
+
+        // What was saved before is still there, whole.
+        let mut reopened = null_mut();
+        ok(exsync_setup_open_saved(e, key.as_ptr(), key.len(), &mut reopened));
+        let state = json(|b, n, l| exsync_setup_state(reopened, b, n, l));
+        assert_eq!(state["user_name"], r"contoso.com\svc", "{state}");
+        assert_eq!(state["has_password"], true);
+        exsync_setup_free(reopened);
+        exsync_engine_free(e);
+        exsync_simulator_free(sim);
+        drop(db);
+        let _ = std::fs::remove_file(&path);
+    }
+}
+
+#[test]
+fn a_client_secret_pasted_into_the_wrong_field_is_not_repeated() {
+    let s = new_setup();
+    unsafe {
+        ok(exsync_setup_set_sync_scope(s, EXSYNC_KIND_CONTACTS as u32));
+        ok(exsync_setup_set_connection_method(s, EXSYNC_METHOD_OAUTH as u32));
+        // Entra ID shows the client secret's value once; an admin pastes it into the client id, or
+        // the tenant, field.
+        let secret = "Xq78Q~aBcDeFgHiJkLmNoPqRsTuVwXyZ0123.-_z";
+        for app in [
+            format!(r#"{{"tenant":"contoso.onmicrosoft.com","client_id":"{secret}","client_secret":"{secret}"}}"#),
+            format!(
+                r#"{{"tenant":"{secret}","client_id":"00000000-0000-0000-0000-000000000001","client_secret":"x"}}"#
+            ),
+            r#"{"tenant":"Xq78Q","client_id":"00000000-0000-0000-0000-000000000001","client_secret":"x"}"#.to_owned(),
+        ] {
+            fails(exsync_setup_set_oauth_app(s, c(&app).as_ptr()), EXSYNC_ERR_SETUP_INVALID_INPUT, "is invalid");
+            let message = last_message();
+            assert!(!message.contains("Xq78Q"), "{message}");
+        }
+        exsync_setup_free(s);
+    }
+}

@@ -76,7 +76,8 @@ class Engine(Handle):
 
     def trust_ca_pem(self, ca_pem: str) -> None:
         """Trusts the PEM CA certificate ``ca_pem`` (an on-premises Exchange's internal CA, or
-        ``Simulator.ca_certificate``) for the connections :meth:`connect` makes from now on."""
+        ``Simulator.ca_certificate``) for the connections :meth:`connect` makes from now on. A
+        certificate that does not read raises ``CallError`` (``INVALID_ARGUMENT``) and is not kept."""
         self._call("exsync_engine_trust_ca_pem", arg.text(ca_pem, "ca_pem"))
 
     # -- users ------------------------------------------------------------------------------

@@ -151,7 +151,8 @@ class Setup(Handle):
 
     def trust_ca_pem(self, ca_pem: str) -> None:
         """Trusts the PEM CA certificate ``ca_pem`` (an on-premises Exchange's internal CA, or
-        ``Simulator.ca_certificate``) besides the public roots when validating."""
+        ``Simulator.ca_certificate``) besides the public roots when validating. A certificate that does
+        not read raises ``CallError`` (``INVALID_ARGUMENT``) and is not kept."""
         self._call("exsync_setup_trust_ca_pem", arg.text(ca_pem, "ca_pem"))
 
     def set_validation_target(self, test_mailbox: str, ews_url: Optional[str] = None) -> None:

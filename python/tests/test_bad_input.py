@@ -359,3 +359,13 @@ def test_error_classes_follow_the_code_groups():
     unknown = error_for(999, "m")
     assert type(unknown) is exsync.ExsyncError and unknown.code == 999 and unknown.name == "EXSYNC_ERR_UNKNOWN"
     assert error_for(6, "busy").code is ErrorCode.WRONG_STATE
+
+
+def test_a_ca_certificate_that_does_not_read_is_refused_and_not_kept(engine):
+    with exsync.Setup() as setup:
+        with pytest.raises(CallError) as e:
+            setup.trust_ca_pem("not a certificate")
+        assert e.value.code == ErrorCode.INVALID_ARGUMENT
+    with pytest.raises(CallError) as e:
+        engine.trust_ca_pem("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
+    assert e.value.code == ErrorCode.INVALID_ARGUMENT

@@ -91,7 +91,8 @@ pub unsafe extern "C" fn exsync_engine_connect(
 
 /// Trusts `ca_pem` (a PEM CA certificate, such as an on-premises Exchange's internal CA or the
 /// simulator's) besides the public roots for the connections `exsync_engine_connect` makes from
-/// now on.
+/// now on. A certificate that does not read is refused with `EXSYNC_ERR_INVALID_ARGUMENT` (and
+/// not kept).
 ///
 /// # Safety
 /// `engine` must be NULL or a live engine handle; `ca_pem` NULL or NUL-terminated.
@@ -103,7 +104,7 @@ pub unsafe extern "C" fn exsync_engine_trust_ca_pem(
     boundary("exsync_engine_trust_ca_pem", || {
         // SAFETY: the caller's contract.
         let (mut s, pem) = unsafe { (state(engine)?, str_arg(ca_pem, "ca_pem")?) };
-        s.extra_ca_pem.push(pem.to_owned());
+        s.extra_ca_pem.push(super::setup_driver::checked_ca_pem(pem)?);
         Ok(())
     })
 }

@@ -346,15 +346,17 @@ thread_local! {
     static LAST_ERROR: RefCell<Option<LastError>> = const { RefCell::new(None) };
 }
 
-/// Records the error of the call that just failed on this thread.
+/// Records the error of the call that just failed on this thread. A call made while the thread
+/// exits, after its thread-locals are gone (from a C++ `thread_local` destructor), keeps no last
+/// error instead of panicking (which would abort the process: it runs outside the panic boundary).
 pub(crate) fn set_last_error(code: exsync_result, message: String) {
-    LAST_ERROR.with(|e| *e.borrow_mut() = Some(LastError { code, message }));
+    let _ = LAST_ERROR.try_with(|e| *e.borrow_mut() = Some(LastError { code, message }));
 }
 
 /// Forgets the last error (every call but the last-error getters does this first, and again when
-/// it succeeds).
+/// it succeeds). As [`set_last_error`], does nothing while the thread exits.
 pub(crate) fn clear_last_error() {
-    LAST_ERROR.with(|e| *e.borrow_mut() = None);
+    let _ = LAST_ERROR.try_with(|e| *e.borrow_mut() = None);
 }
 
 /// The code of the last failed call on this thread, or `EXSYNC_OK` when the last call succeeded.
@@ -378,7 +380,9 @@ pub unsafe extern "C" fn exsync_last_error_message(
     out_len: *mut usize,
 ) -> exsync_result {
     boundary_keep_error(|| {
-        let message = LAST_ERROR.with(|e| e.borrow().as_ref().map(|e| e.message.clone()).unwrap_or_default());
+        let message = LAST_ERROR
+            .try_with(|e| e.borrow().as_ref().map(|e| e.message.clone()).unwrap_or_default())
+            .unwrap_or_default();
         // SAFETY: the caller's contract above.
         unsafe { write_text(&message, buf, buf_len, out_len) }
     })

@@ -259,7 +259,7 @@ pub unsafe extern "C" fn exsync_setup_set_allow_http_loopback(setup: *mut exsync
 
 /// Trusts `ca_pem` (a PEM CA certificate, such as an on-premises Exchange's internal CA or the
 /// simulator's, from `exsync_simulator_ca_certificate`) besides the public roots when validating.
-/// A certificate that does not read fails the validation run with `EXSYNC_ERR_INVALID_ARGUMENT`.
+/// A certificate that does not read is refused with `EXSYNC_ERR_INVALID_ARGUMENT` (and not kept).
 ///
 /// # Safety
 /// `setup` must be NULL or a live setup handle; `ca_pem` NULL or NUL-terminated.
@@ -268,7 +268,7 @@ pub unsafe extern "C" fn exsync_setup_trust_ca_pem(setup: *mut exsync_setup, ca_
     boundary("exsync_setup_trust_ca_pem", || {
         // SAFETY: the caller's contract.
         let (mut s, pem) = unsafe { (state(setup)?, str_arg(ca_pem, "ca_pem")?) };
-        s.options.http.tls.extra_ca_pem.push(pem.to_owned());
+        s.options.http.tls.extra_ca_pem.push(super::setup_driver::checked_ca_pem(pem)?);
         Ok(())
     })
 }

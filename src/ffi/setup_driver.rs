@@ -2,7 +2,7 @@
 //! ([`crate::setup::driver`]), saving the setup into an engine's state store (the configuration,
 //! and its secrets sealed into the same SQLite file), and reopening it.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 
@@ -11,8 +11,11 @@ use super::error::FfiError;
 use super::runtime::OwnedRuntime;
 use super::setup_state::SetupState;
 use crate::setup::driver::drive;
-use crate::setup::{EncryptedSecretStore, SecretBlobs, SecretKey, SecretRef, SecretStoreError, SetupConfig, SetupFlow};
+use crate::setup::{
+    EncryptedSecretStore, SecretBlobs, SecretKey, SecretRef, SecretStore, SecretStoreError, SetupConfig, SetupFlow,
+};
 use crate::store::SqliteStore;
+use crate::transport::{Secret, TlsOptions};
 
 /// The engine's SQLite store as the secret store's blob storage.
 pub(crate) struct SharedBlobs(pub(crate) Arc<SqliteStore>);
@@ -41,6 +44,14 @@ pub(crate) fn secret_store(
     Ok(EncryptedSecretStore::new(&key, SharedBlobs(Arc::clone(store))))
 }
 
+/// `ca_pem` when it reads as PEM CA certificates (one or more); refused otherwise, so that a
+/// certificate that does not read is never kept to spoil every later validation or connection.
+pub(crate) fn checked_ca_pem(ca_pem: &str) -> Result<String, FfiError> {
+    let alone = TlsOptions { webpki_roots: false, extra_ca_pem: vec![ca_pem.to_owned()] };
+    alone.client_config().map_err(|e| FfiError::invalid("ca_pem", e.to_string()))?;
+    Ok(ca_pem.to_owned())
+}
+
 /// Runs the pending validation; whether it passed.
 pub(crate) fn run(state: &mut SetupState) -> Result<bool, FfiError> {
     let (ticket, analyzer) = state
@@ -57,14 +68,58 @@ pub(crate) fn run(state: &mut SetupState) -> Result<bool, FfiError> {
     Ok(status.is_passed())
 }
 
-/// Saves the setup into `engine`'s store with its secrets sealed under `key`.
+/// Saves the setup into `engine`'s store with its secrets sealed under `key`. The flow is marked
+/// saved only once the configuration is in the store, and the secrets the new configuration no
+/// longer uses are removed only then: a save the store refuses leaves the flow unsaved and the
+/// configuration saved before usable.
 pub(crate) fn save(state: &mut SetupState, engine: &EngineHandle, key: &[u8]) -> Result<(), FfiError> {
     let store = Arc::clone(&engine.state.lock("engine")?.store);
-    let secrets = secret_store(&store, key)?;
-    let config = state.flow.save(&secrets)?;
+    let secrets = DeferredDeletes::new(secret_store(&store, key)?);
+    let mut flow = state.flow.clone();
+    let config = flow.save(&secrets)?;
     config.save_to(&*store)?;
+    state.flow = flow;
     state.saved = Some(config);
+    secrets.apply()?;
     Ok(())
+}
+
+/// A secret store whose deletions wait for [`DeferredDeletes::apply`].
+struct DeferredDeletes<S> {
+    inner: S,
+    deletes: Mutex<Vec<SecretRef>>,
+}
+
+impl<S: SecretStore> DeferredDeletes<S> {
+    fn new(inner: S) -> Self {
+        DeferredDeletes { inner, deletes: Mutex::new(Vec::new()) }
+    }
+
+    /// Makes the deletions asked for.
+    fn apply(&self) -> Result<(), SecretStoreError> {
+        let deletes = std::mem::take(&mut *self.deletes.lock().unwrap_or_else(|p| p.into_inner()));
+        for reference in &deletes {
+            self.inner.delete(reference)?;
+        }
+        Ok(())
+    }
+}
+
+impl<S: SecretStore> SecretStore for DeferredDeletes<S> {
+    fn put(&self, reference: &SecretRef, secret: &Secret) -> Result<(), SecretStoreError> {
+        self.deletes.lock().unwrap_or_else(|p| p.into_inner()).retain(|r| r != reference);
+        self.inner.put(reference, secret)
+    }
+    fn get(&self, reference: &SecretRef) -> Result<Secret, SecretStoreError> {
+        self.inner.get(reference)
+    }
+    /// Records the deletion; whether a secret is there now (one that does not open, sealed under
+    /// another key, counts).
+    fn delete(&self, reference: &SecretRef) -> Result<bool, SecretStoreError> {
+        let present = !matches!(self.inner.get(reference), Err(SecretStoreError::NotFound { .. }));
+        self.deletes.lock().unwrap_or_else(|p| p.into_inner()).push(reference.clone());
+        Ok(present)
+    }
 }
 
 /// Reopens the setup saved in `engine`'s store.
@@ -83,4 +138,27 @@ pub(crate) fn no_saved_setup() -> FfiError {
     FfiError::Setup(crate::setup::SetupError::UnreadableConfig {
         reason: "no setup is saved in this state store; run the setup and save it first".to_owned(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::setup::MemorySecretBlobs;
+
+    #[test]
+    fn deletions_wait_for_apply() {
+        let reference = SecretRef::new("default/service-account-password").unwrap();
+        let key = SecretKey::from_bytes(&[1; 32]).unwrap();
+        let deferred = DeferredDeletes::new(EncryptedSecretStore::new(&key, MemorySecretBlobs::default()));
+        deferred.put(&reference, &Secret::new("pw")).unwrap();
+        assert!(deferred.delete(&reference).unwrap());
+        assert_eq!(deferred.get(&reference).unwrap().expose(), "pw");
+        deferred.apply().unwrap();
+        assert!(matches!(deferred.get(&reference), Err(SecretStoreError::NotFound { .. })));
+        // A secret written again after its deletion was asked for stays.
+        assert!(!deferred.delete(&reference).unwrap());
+        deferred.put(&reference, &Secret::new("pw2")).unwrap();
+        deferred.apply().unwrap();
+        assert_eq!(deferred.get(&reference).unwrap().expose(), "pw2");
+    }
 }

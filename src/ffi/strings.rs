@@ -36,13 +36,17 @@ pub(crate) unsafe fn opt_str_arg<'a>(ptr: *const c_char, param: &'static str) ->
     unsafe { str_arg(ptr, param) }.map(Some)
 }
 
-/// Reads `(ptr, len)` bytes; NULL is allowed only with `len == 0`.
+/// Reads `(ptr, len)` bytes; NULL is allowed only with `len == 0`. A length no buffer can have
+/// (beyond `isize::MAX`, such as a negative number cast to `size_t`) is refused, not read.
 ///
 /// # Safety
 /// `ptr` must be NULL or point to `len` readable bytes valid for `'a`.
 pub(crate) unsafe fn bytes_arg<'a>(ptr: *const u8, len: usize, param: &'static str) -> Result<&'a [u8], FfiError> {
     if ptr.is_null() {
         return if len == 0 { Ok(&[]) } else { Err(FfiError::Null { param }) };
+    }
+    if isize::try_from(len).is_err() {
+        return Err(FfiError::invalid(param, format!("its length {len} is larger than any buffer")));
     }
     // SAFETY: the caller's contract.
     Ok(unsafe { std::slice::from_raw_parts(ptr, len) })

@@ -46,9 +46,10 @@ pub enum CheckError {
     #[error("{0}")]
     Usage(String),
     /// The environment variable meant to hold the password is not set.
-    #[error("the environment variable {variable} holds no password; set it (export {variable}=…) and run again")]
+    #[error("{}", missing_password(variable))]
     MissingPassword {
-        /// The variable's name.
+        /// The variable's name, when it is a conventional one (`EXSYNC_PASSWORD`); empty otherwise,
+        /// since what was given may be the password itself.
         variable: String,
     },
     /// A CA certificate file could not be read.
@@ -65,6 +66,23 @@ pub enum CheckError {
     /// The analyzer could not run.
     #[error("{0}")]
     Driver(#[from] DriverError),
+}
+
+/// Whether `name` is a conventional environment variable name (`EXSYNC_PASSWORD`: upper-case
+/// letters, digits and `_`, not starting with a digit), safe to show: a password is rarely one.
+fn conventional_variable(name: &str) -> bool {
+    name.bytes().next().is_some_and(|b| b.is_ascii_uppercase() || b == b'_')
+        && name.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+}
+
+fn missing_password(variable: &str) -> String {
+    if variable.is_empty() {
+        "the environment variable named by --password-env holds no password; give --password-env the name of \
+         a variable that holds it (such as EXSYNC_PASSWORD), not the password itself"
+            .to_owned()
+    } else {
+        format!("the environment variable {variable} holds no password; set it (export {variable}=…) and run again")
+    }
 }
 
 /// The command's arguments.
@@ -154,6 +172,21 @@ impl CheckCommand {
                     ));
                 }
                 "--help" | "-h" => return Err(usage(String::new())),
+                // Not quoted: a value of one of these, or a stray value, may be the password.
+                other if other.starts_with("--password") => {
+                    return Err(usage(
+                        "give the password in an environment variable and its name as the value after \
+                         --password-env (--password-env EXSYNC_PASSWORD)"
+                            .into(),
+                    ));
+                }
+                other if !other.starts_with('-') => {
+                    return Err(usage(
+                        "an argument is not an option nor the value of one (it is not repeated here: it may be a \
+                         password)"
+                            .into(),
+                    ));
+                }
                 other => return Err(usage(format!("unknown argument {other:?}"))),
             }
         }
@@ -161,6 +194,16 @@ impl CheckCommand {
         c.user = user.ok_or_else(|| usage("give the service account with --user".into()))?;
         c.password_env = password_env
             .ok_or_else(|| usage("name the environment variable holding the password with --password-env".into()))?;
+        let name_like = c.password_env.bytes().next().is_some_and(|b| !b.is_ascii_digit())
+            && c.password_env.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        if !name_like {
+            // Not quoted: it may be the password itself.
+            return Err(usage(
+                "--password-env takes the name of an environment variable (letters, digits and _, such as \
+                 EXSYNC_PASSWORD) that holds the password, not the password itself"
+                    .into(),
+            ));
+        }
         Ok(c)
     }
 
@@ -190,9 +233,14 @@ impl CheckCommand {
 
     /// Runs the check; `env` reads an environment variable (the password's).
     pub async fn run(&self, env: impl Fn(&str) -> Option<String>) -> Result<CheckOutcome, CheckError> {
-        let password = env(&self.password_env)
-            .filter(|p| !p.is_empty())
-            .ok_or_else(|| CheckError::MissingPassword { variable: self.password_env.clone() })?;
+        let password =
+            env(&self.password_env).filter(|p| !p.is_empty()).ok_or_else(|| CheckError::MissingPassword {
+                variable: if conventional_variable(&self.password_env) {
+                    self.password_env.clone()
+                } else {
+                    String::new()
+                },
+            })?;
         let mut flow = self.flow(Secret::new(password))?;
         let report = validate(&mut flow, &self.options()?).await?;
         let output = if self.json {
@@ -266,6 +314,29 @@ mod tests {
         assert!(usage(&[&BASE[..], &["--password", "hunter2"]].concat()).contains("environment variable"));
         assert!(usage(&[&BASE[..], &["--frobnicate"]].concat()).contains("--frobnicate"));
         assert_eq!(usage(&["--help"]), "");
+    }
+
+    #[tokio::test]
+    async fn a_password_given_to_password_env_is_never_repeated() {
+        // The admin gives the password itself where the variable's name goes.
+        for password in ["Hunter2!pw", "hunter2", "Correct Horse"] {
+            let mut args = BASE.to_vec();
+            args[5] = password;
+            let message = match parse(&args) {
+                Err(e) => e.to_string(),
+                Ok(c) => c.run(|_| None).await.unwrap_err().to_string(),
+            };
+            assert!(!message.contains(password), "{message}");
+            assert!(message.contains("--password-env"), "{message}");
+        }
+        // Nor when it comes as `--password=…`, `--password-env=…` or a stray value.
+        for extra in [&["--password=Hunter2!pw"][..], &["--password-env=Hunter2!pw"], &["Hunter2!pw"]] {
+            let message = parse(&[&BASE[..], extra].concat()).unwrap_err().to_string();
+            assert!(!message.contains("Hunter2"), "{message}");
+        }
+        // A conventional name is still shown, to say what to set.
+        let e = parse(&BASE).unwrap().run(|_| None).await.unwrap_err();
+        assert!(e.to_string().contains("export PW="), "{e}");
     }
 
     #[tokio::test]

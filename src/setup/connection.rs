@@ -132,10 +132,13 @@ fn check_tenant(tenant: &str) -> Result<String, SetupError> {
     if is_guid(t) {
         return Ok(t.to_ascii_lowercase());
     }
-    EmailDomain::parse(t).map(String::from).map_err(|e| {
+    // Neither the value nor the domain parser's message (which quotes it) is repeated: it may be
+    // the client secret, pasted into the wrong field.
+    EmailDomain::parse(t).map(String::from).map_err(|_| {
         SetupError::invalid(
             field,
-            format!("{t:?} is neither a tenant id (a GUID) nor a domain such as contoso.onmicrosoft.com ({e})"),
+            "it is neither a tenant id (a GUID) nor a verified domain such as contoso.onmicrosoft.com (copy the \
+             \"Directory (tenant) ID\" from the app registration's overview)",
         )
     })
 }
@@ -147,12 +150,11 @@ fn check_client_id(client_id: &str) -> Result<String, SetupError> {
         return Err(SetupError::Required { field });
     }
     if !is_guid(c) {
+        // Not repeated: it may be the client secret, pasted into the wrong field.
         return Err(SetupError::invalid(
             field,
-            format!(
-                "{c:?} is not a GUID; copy the \"Application (client) ID\" from the app registration's overview \
-                 (00000000-0000-0000-0000-000000000000)"
-            ),
+            "it is not a GUID; copy the \"Application (client) ID\" from the app registration's overview \
+             (00000000-0000-0000-0000-000000000000)",
         ));
     }
     Ok(c.to_ascii_lowercase())

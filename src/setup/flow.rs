@@ -219,6 +219,14 @@ impl Default for SetupFlow {
 
 const DEFAULT_PROFILE: &str = "default";
 
+/// `text` (a URL that did not parse) to quote in a message: whatever may be a user name and
+/// password, from after `://` (or the start) to the last `@`, is shown as `***`.
+fn without_user_info(text: &str) -> String {
+    let Some(at) = text.rfind('@') else { return text.to_owned() };
+    let start = text.find("://").map_or(0, |i| i + 3).min(at);
+    format!("{}***{}", &text[..start], &text[at..])
+}
+
 fn secret_ref(profile: &str, name: &str) -> SecretRef {
     SecretRef::new(format!("{profile}/{name}")).expect("profile names are checked to make valid references")
 }
@@ -648,9 +656,10 @@ impl SetupFlow {
             None => None,
             Some(text) => {
                 let url = Url::parse(text).map_err(|e| {
+                    let shown = without_user_info(text);
                     SetupError::invalid(
                         Field::EwsUrl,
-                        format!("{text:?} is not a URL ({e}); write it as https://mail.contoso.com/EWS/Exchange.asmx"),
+                        format!("{shown:?} is not a URL ({e}); write it as https://mail.contoso.com/EWS/Exchange.asmx"),
                     )
                 })?;
                 check_ews_url(&url, self.allow_http_loopback).map_err(|r| SetupError::invalid(Field::EwsUrl, r))?;

@@ -201,6 +201,9 @@ fn string_value(t: &Tlv<'_>) -> String {
 fn time(t: &Tlv<'_>) -> Option<DateTime<Utc>> {
     let text = std::str::from_utf8(t.content).ok()?;
     let digits = text.strip_suffix('Z')?;
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
     let (year, rest) = match t.tag {
         0x17 if digits.len() == 12 => {
             let yy: i32 = digits[..2].parse().ok()?;
@@ -209,9 +212,6 @@ fn time(t: &Tlv<'_>) -> Option<DateTime<Utc>> {
         0x18 if digits.len() == 14 => (digits[..4].parse().ok()?, &digits[4..]),
         _ => return None,
     };
-    if !rest.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
     let n = |i: usize| rest[i..i + 2].parse::<u32>().ok();
     let naive = NaiveDate::from_ymd_opt(year, n(0)?, n(2)?)?.and_hms_opt(n(4)?, n(6)?, n(8)?)?;
     Some(naive.and_utc())
@@ -256,6 +256,11 @@ mod tests {
         assert_eq!(time(&general).unwrap().to_rfc3339(), "2061-07-15T12:00:00+00:00");
         for bad in [&b"4912312359Z"[..], b"491331235959Z", b"49123123595xZ", b"491231235959"] {
             assert!(time(&Tlv { tag: 0x17, content: bad }).is_none(), "{bad:?}");
+        }
+        // A server's certificate may hold anything: text of the right length in bytes with a
+        // character of several bytes across the year's end is refused, not sliced mid-character.
+        for (tag, bad) in [(0x17, "1é123456789Z"), (0x18, "123é123456789Z"), (0x17, "12345678901éZ")] {
+            assert!(time(&Tlv { tag, content: bad.as_bytes() }).is_none(), "{bad:?}");
         }
     }
 
