@@ -359,6 +359,18 @@ exsync_result exsync_engine_connect(exsync_engine *engine, const uint8_t *key, s
 exsync_result exsync_engine_trust_ca_pem(exsync_engine *engine, const char *ca_pem);
 
 /**
+ * Sets how long one Exchange request may take, retries and back-off waits included, for the
+ * connections `exsync_engine_connect` makes from now on: `milliseconds` from 1 to 3,600,000 (the
+ * default is 300,000, five minutes). A sync against an Exchange server that does not answer then
+ * fails after about this long instead of waiting out the default. Out of range:
+ * `EXSYNC_ERR_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `engine` must be NULL or a live engine handle.
+ */
+exsync_result exsync_engine_set_request_budget(exsync_engine *engine, uint32_t milliseconds);
+
+/**
  * Enrols `user` (their mailbox address) or replaces their settings. `settings_json` NULL or
  * empty gives the defaults; otherwise `{"contacts": {"sync": {"direction": "both",
  * "propagate_deletes": true, "conflict_policy": "most_recent", "empty_side_guard_min": 5},

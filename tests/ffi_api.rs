@@ -728,3 +728,45 @@ fn a_client_secret_pasted_into_the_wrong_field_is_not_repeated() {
         exsync_setup_free(s);
     }
 }
+
+#[test]
+fn a_request_budget_bounds_a_sync_against_a_server_that_is_gone() {
+    unsafe {
+        fails(exsync_engine_set_request_budget(null_mut(), 1000), EXSYNC_ERR_NULL_ARGUMENT, "engine");
+        let sim = start_sim();
+        let url = text(|b, n, l| exsync_simulator_ews_url(sim, b, n, l)).unwrap();
+        let e = open_engine();
+        fails(exsync_engine_set_request_budget(e, 0), EXSYNC_ERR_INVALID_ARGUMENT, "milliseconds");
+        fails(exsync_engine_set_request_budget(e, 3_600_001), EXSYNC_ERR_INVALID_ARGUMENT, "milliseconds");
+        let key = [9u8; 32];
+        let s = new_setup();
+        ok(exsync_setup_set_sync_scope(s, EXSYNC_KIND_ALL as u32));
+        ok(exsync_setup_set_connection_method(s, EXSYNC_METHOD_BASIC as u32));
+        ok(exsync_setup_set_user_name(s, c("svc@contoso.com").as_ptr()));
+        ok(exsync_setup_set_password(s, c("Passw0rd!").as_ptr()));
+        ok(exsync_setup_set_additional_domains(s, c("").as_ptr()));
+        ok(exsync_setup_set_allow_http_loopback(s, 1));
+        ok(exsync_setup_set_validation_target(s, c("alice@contoso.com").as_ptr(), c(&url).as_ptr()));
+        let mut passed = 0;
+        ok(exsync_setup_validate(s, &mut passed));
+        assert_eq!(passed, 1);
+        ok(exsync_setup_save(s, e, key.as_ptr(), key.len()));
+        exsync_setup_free(s);
+        ok(exsync_engine_set_request_budget(e, 500));
+        ok(exsync_engine_connect(e, key.as_ptr(), key.len()));
+        let alice = c("alice@contoso.com");
+        ok(exsync_engine_enrol(e, alice.as_ptr(), null()));
+
+        // Exchange goes away: the sync fails within the budget (the default would retry for
+        // five minutes), with a sync error, and the engine stays usable.
+        ok(exsync_simulator_stop(sim));
+        let started = std::time::Instant::now();
+        let code = exsync_engine_sync(e, alice.as_ptr(), EXSYNC_KIND_CONTACTS as u32);
+        assert_ne!(code, EXSYNC_OK);
+        assert!(started.elapsed() < std::time::Duration::from_secs(60), "took {:?}", started.elapsed());
+        let status = json(|b, n, l| exsync_engine_status(e, alice.as_ptr(), b, n, l));
+        assert_eq!(status[0]["consecutive_failures"], 1, "{status}");
+        exsync_engine_free(e);
+        exsync_simulator_free(sim);
+    }
+}

@@ -80,6 +80,7 @@ SIGNATURES: dict[str, tuple[str, list[str]]] = {
     "exsync_engine_free": ("void", ["exsync_engine *"]),
     "exsync_engine_connect": (_R, ["exsync_engine *", "const uint8_t *", "size_t"]),
     "exsync_engine_trust_ca_pem": (_R, ["exsync_engine *", "const char *"]),
+    "exsync_engine_set_request_budget": (_R, ["exsync_engine *", "uint32_t"]),
     "exsync_engine_enrol": (_R, ["exsync_engine *", "const char *", "const char *"]),
     "exsync_engine_user_settings": (_R, ["const exsync_engine *", "const char *", *_TEXT_OUT]),
     "exsync_engine_users": (_R, ["const exsync_engine *", *_TEXT_OUT]),

@@ -80,6 +80,16 @@ class Engine(Handle):
         certificate that does not read raises ``CallError`` (``INVALID_ARGUMENT``) and is not kept."""
         self._call("exsync_engine_trust_ca_pem", arg.text(ca_pem, "ca_pem"))
 
+    def set_request_budget(self, milliseconds: int) -> None:
+        """Sets how long one Exchange request may take, retries and waits included (1 to
+        3,600,000 ms; the default is five minutes), for the connections :meth:`connect` makes
+        from now on. Out of range raises ``CallError`` (``INVALID_ARGUMENT``)."""
+        if isinstance(milliseconds, bool) or not isinstance(milliseconds, int):
+            raise TypeError(f"milliseconds must be an int, not {type(milliseconds).__name__}")
+        if not 0 <= milliseconds <= 0xFFFFFFFF:
+            raise ValueError("milliseconds must fit in 32 bits")
+        self._call("exsync_engine_set_request_budget", milliseconds)
+
     # -- users ------------------------------------------------------------------------------
 
     def enrol(self, user: str, settings: Union[dict[str, Any], str, None] = None) -> None:

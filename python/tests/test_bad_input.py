@@ -369,3 +369,16 @@ def test_a_ca_certificate_that_does_not_read_is_refused_and_not_kept(engine):
     with pytest.raises(CallError) as e:
         engine.trust_ca_pem("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
     assert e.value.code == ErrorCode.INVALID_ARGUMENT
+
+
+def test_a_request_budget_out_of_range_is_refused(engine):
+    with pytest.raises(TypeError):
+        engine.set_request_budget("500")
+    with pytest.raises(TypeError):
+        engine.set_request_budget(True)
+    with pytest.raises(ValueError):
+        engine.set_request_budget(-1)
+    with pytest.raises(CallError) as e:
+        engine.set_request_budget(0)
+    assert e.value.code == ErrorCode.INVALID_ARGUMENT
+    engine.set_request_budget(1500)

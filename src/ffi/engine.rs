@@ -109,6 +109,30 @@ pub unsafe extern "C" fn exsync_engine_trust_ca_pem(
     })
 }
 
+/// Sets how long one Exchange request may take, retries and back-off waits included, for the
+/// connections `exsync_engine_connect` makes from now on: `milliseconds` from 1 to 3,600,000 (the
+/// default is 300,000, five minutes). A sync against an Exchange server that does not answer then
+/// fails after about this long instead of waiting out the default. Out of range:
+/// `EXSYNC_ERR_INVALID_ARGUMENT`.
+///
+/// # Safety
+/// `engine` must be NULL or a live engine handle.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn exsync_engine_set_request_budget(
+    engine: *mut exsync_engine,
+    milliseconds: u32,
+) -> exsync_result {
+    boundary("exsync_engine_set_request_budget", || {
+        if !(1..=3_600_000).contains(&milliseconds) {
+            return Err(FfiError::invalid("milliseconds", format!("{milliseconds} is not between 1 and 3600000")));
+        }
+        // SAFETY: the caller's contract.
+        let mut s = unsafe { state(engine)? };
+        s.request_budget = Some(std::time::Duration::from_millis(u64::from(milliseconds)));
+        Ok(())
+    })
+}
+
 /// Enrols `user` (their mailbox address) or replaces their settings. `settings_json` NULL or
 /// empty gives the defaults; otherwise `{"contacts": {"sync": {"direction": "both",
 /// "propagate_deletes": true, "conflict_policy": "most_recent", "empty_side_guard_min": 5},

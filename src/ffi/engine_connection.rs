@@ -31,9 +31,9 @@ pub(crate) struct Connection {
 /// Connects `engine` with the saved setup and `key`.
 pub(crate) fn connect(engine: &EngineHandle, key: &[u8]) -> Result<(), FfiError> {
     let mut connection = engine.connection.lock("engine")?;
-    let (store, extra_ca) = {
+    let (store, extra_ca, budget) = {
         let state = engine.state.lock("engine")?;
-        (Arc::clone(&state.store), state.extra_ca_pem.clone())
+        (Arc::clone(&state.store), state.extra_ca_pem.clone(), state.request_budget)
     };
     let secrets = secret_store(&store, key)?;
     let mut config = SetupConfig::load_from(&*store)?.ok_or_else(no_saved_setup)?;
@@ -41,6 +41,9 @@ pub(crate) fn connect(engine: &EngineHandle, key: &[u8]) -> Result<(), FfiError>
     let mut client_config = EwsClientConfig::new(config.ews_url.clone(), config.credentials()?);
     client_config.http.allow_insecure_loopback = config.allow_http_loopback;
     client_config.http.tls.extra_ca_pem.extend(extra_ca.iter().cloned());
+    if let Some(budget) = budget {
+        client_config.retry.budget = budget;
+    }
     let client = engine
         .runtime
         .block_on(async { EwsClient::new(client_config) })?

@@ -53,12 +53,21 @@ pub(crate) struct EngineState {
     pub(crate) last_reports: Option<String>,
     /// CA certificates (PEM) to trust besides the public roots when connecting.
     pub(crate) extra_ca_pem: Vec<String>,
+    /// The time one Exchange request may take, retries and waits included (`None`: the
+    /// transport's default of 5 minutes).
+    pub(crate) request_budget: Option<std::time::Duration>,
 }
 
 impl EngineState {
     pub(crate) fn open(path: &str) -> Result<Self, FfiError> {
         let store = if path == ":memory:" { SqliteStore::open_in_memory()? } else { SqliteStore::open(path)? };
-        Ok(EngineState { store: Arc::new(store), progress: None, last_reports: None, extra_ca_pem: Vec::new() })
+        Ok(EngineState {
+            store: Arc::new(store),
+            progress: None,
+            last_reports: None,
+            extra_ca_pem: Vec::new(),
+            request_budget: None,
+        })
     }
 
     /// Enrols `user` (or replaces their settings) with settings JSON (`None`: the defaults).
