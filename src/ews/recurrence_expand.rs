@@ -131,6 +131,7 @@ fn all_days(recurrence: &Recurrence) -> impl Iterator<Item = (u32, NaiveDate)> +
 }
 
 /// The occurrences of `recurrence` on or before `until`, as (index in the series, day), in order.
+#[cfg_attr(not(feature = "sim"), allow(dead_code))] // the simulator's calendar view
 pub(crate) fn occurrence_days(recurrence: &Recurrence, until: NaiveDate) -> Vec<(u32, NaiveDate)> {
     all_days(recurrence).take_while(|(_, d)| *d <= until).collect()
 }
