@@ -5,6 +5,8 @@
 
 mod temp_db;
 
+mod hooked_backend;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -13,6 +15,7 @@ use exsync::backend::memory::{Fault, MemoryMailbox, Operation};
 use exsync::backend::*;
 use exsync::store::*;
 use exsync::sync::*;
+use hooked_backend::{Call, Hooked};
 use temp_db::TempDb;
 
 fn alice() -> UserId {
@@ -298,65 +301,21 @@ fn a_lost_cursor_resyncs_the_folder_by_id_and_tag() {
     });
 }
 
-/// A mailbox where Outlook edits an item right before exsync's update reaches it.
-struct Racing {
-    inner: Arc<MemoryMailbox>,
-    edit: std::sync::Mutex<Option<(String, Record)>>,
-}
-
-impl MailboxBackend for Racing {
-    async fn list_changes(
-        &self,
-        u: &UserId,
-        s: &FolderScope,
-        c: Option<&Cursor>,
-        m: usize,
-    ) -> Result<ChangePage, BackendError> {
-        self.inner.list_changes(u, s, c, m).await
-    }
-    async fn read(
-        &self,
-        u: &UserId,
-        s: &FolderScope,
-        ids: &[String],
-    ) -> Result<Vec<ItemResult<RemoteItem>>, BackendError> {
-        self.inner.read(u, s, ids).await
-    }
-    async fn create(
-        &self,
-        u: &UserId,
-        s: &FolderScope,
-        items: &[NewItem],
-    ) -> Result<Vec<ItemResult<RemoteId>>, BackendError> {
-        self.inner.create(u, s, items).await
-    }
-    async fn update(
-        &self,
-        u: &UserId,
-        s: &FolderScope,
-        c: &[ItemChange],
-    ) -> Result<Vec<ItemResult<RemoteId>>, BackendError> {
-        let edit = self.edit.lock().unwrap().take();
-        if let Some((id, record)) = edit {
-            self.inner.modify(u, s, &id, record);
-        }
-        self.inner.update(u, s, c).await
-    }
-    async fn delete(&self, u: &UserId, s: &FolderScope, ids: &[RemoteId]) -> Result<Vec<ItemResult<()>>, BackendError> {
-        self.inner.delete(u, s, ids).await
-    }
-    async fn find_by_tag(&self, u: &UserId, s: &FolderScope, t: &AppId) -> Result<Vec<RemoteItem>, BackendError> {
-        self.inner.find_by_tag(u, s, t).await
-    }
-}
-
 #[test]
 fn a_stale_change_key_is_reread_and_decided_by_policy() {
     run(async {
         for (policy, expect) in [(ConflictPolicy::AppWins, "App"), (ConflictPolicy::ExchangeWins, "Outlook")] {
             let mb = Arc::new(MemoryMailbox::new());
-            let racing = Arc::new(Racing { inner: mb.clone(), edit: std::sync::Mutex::new(None) });
-            let e = SyncEngine::new(MemoryStore::new(), racing.clone());
+            // Outlook edits an item right before exsync's update reaches it.
+            let edit: Arc<std::sync::Mutex<Option<(String, Record)>>> = Arc::default();
+            let (inner, pending) = (mb.clone(), edit.clone());
+            let racing = Hooked::new(mb.clone(), move |call, u, s| {
+                let edit = if call == Call::Update { pending.lock().unwrap().take() } else { None };
+                if let Some((id, record)) = edit {
+                    inner.modify(u, s, &id, record);
+                }
+            });
+            let e = SyncEngine::new(MemoryStore::new(), racing);
             let u = alice();
             let mut settings = UserSettings::default();
             settings.contacts.sync.conflict_policy = policy;
@@ -365,7 +324,7 @@ fn a_stale_change_key_is_reread_and_decided_by_policy() {
             e.sync(&u, ObjectKind::Contacts).await.unwrap();
             let id = mb.items(&u, &contacts())[0].id.id.clone();
             e.report(&u, ObjectKind::Contacts, AppChange::upsert(AppId::new("c"), person("App"), at(1))).unwrap();
-            *racing.edit.lock().unwrap() = Some((id, person("Outlook")));
+            *edit.lock().unwrap() = Some((id, person("Outlook")));
             let r = e.sync(&u, ObjectKind::Contacts).await.unwrap();
             assert_eq!(r.conflicts.len(), 1, "{policy:?}: {r:?}");
             assert!(r.failures.is_empty());

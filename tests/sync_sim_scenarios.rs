@@ -9,6 +9,8 @@
 mod gated_store;
 mod sync_sim;
 
+mod hooked_backend;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,6 +20,7 @@ use exsync::sim::Fault;
 use exsync::store::*;
 use exsync::sync::*;
 use gated_store::{Gate, GatedStore};
+use hooked_backend::{Call, Hooked};
 use sync_sim::*;
 
 /// A record of `kind` called `name` (events: on day `i` after the start, at 10:00).
@@ -473,63 +476,27 @@ async fn the_empty_side_guard_stops_mass_deletion(kind: ObjectKind) {
 
 // ------------------------------------------------------------------------ faults mid-sync
 
-/// A backend that, before its first update, lets the user edit the item in Outlook: the update
-/// then names a change key that is no longer the item's.
-struct EditBeforeUpdate {
-    inner: EwsBackend,
-    edit: std::sync::Mutex<Option<Box<dyn FnOnce() + Send>>>,
-}
+/// An edit the user makes in Outlook right before exsync's next update reaches Exchange.
+type PendingEdit = Arc<std::sync::Mutex<Option<Box<dyn FnOnce() + Send>>>>;
 
-impl MailboxBackend for EditBeforeUpdate {
-    async fn list_changes(
-        &self,
-        u: &UserId,
-        s: &FolderScope,
-        c: Option<&Cursor>,
-        m: usize,
-    ) -> Result<ChangePage, BackendError> {
-        self.inner.list_changes(u, s, c, m).await
-    }
-    async fn read(
-        &self,
-        u: &UserId,
-        s: &FolderScope,
-        ids: &[String],
-    ) -> Result<Vec<ItemResult<RemoteItem>>, BackendError> {
-        self.inner.read(u, s, ids).await
-    }
-    async fn create(
-        &self,
-        u: &UserId,
-        s: &FolderScope,
-        n: &[NewItem],
-    ) -> Result<Vec<ItemResult<RemoteId>>, BackendError> {
-        self.inner.create(u, s, n).await
-    }
-    async fn update(
-        &self,
-        u: &UserId,
-        s: &FolderScope,
-        c: &[ItemChange],
-    ) -> Result<Vec<ItemResult<RemoteId>>, BackendError> {
-        let edit = self.edit.lock().unwrap().take();
-        if let Some(edit) = edit {
-            edit();
+/// A backend that runs `edit` (once) before its next update: the update then names a change key
+/// that is no longer the item's.
+fn edit_before_update(inner: EwsBackend, edit: PendingEdit) -> Hooked<EwsBackend> {
+    Hooked::new(inner, move |call, _, _| {
+        if call == Call::Update {
+            let edit = edit.lock().unwrap().take();
+            if let Some(edit) = edit {
+                edit();
+            }
         }
-        self.inner.update(u, s, c).await
-    }
-    async fn delete(&self, u: &UserId, s: &FolderScope, ids: &[RemoteId]) -> Result<Vec<ItemResult<()>>, BackendError> {
-        self.inner.delete(u, s, ids).await
-    }
-    async fn find_by_tag(&self, u: &UserId, s: &FolderScope, t: &AppId) -> Result<Vec<RemoteItem>, BackendError> {
-        self.inner.find_by_tag(u, s, t).await
-    }
+    })
 }
 
 async fn a_change_key_gone_stale_applies_the_policy(kind: ObjectKind) {
     for policy in [ConflictPolicy::AppWins, ConflictPolicy::ExchangeWins, ConflictPolicy::MostRecent] {
         let sim = Sim::start().await;
-        let backend = EditBeforeUpdate { inner: sim.backend.clone(), edit: std::sync::Mutex::new(None) };
+        let edit = PendingEdit::default();
+        let backend = edit_before_update(sim.backend.clone(), edit.clone());
         let clock = sim.clock.clone();
         let engine =
             SyncEngine::new(Arc::new(MemoryStore::new()), backend).with_clock(move || exsync::sim::Clock::now(&clock));
@@ -540,7 +507,7 @@ async fn a_change_key_gone_stale_applies_the_policy(kind: ObjectKind) {
         c.app_put(&ann, touched(&base, "app"));
         // Outlook's edit lands after the listing, before the update (so, later than the app's).
         let (server, id, edited) = (c.sim.server.clone(), c.sim.id_of(ALICE, kind, "Ann"), touched(&base, "Outlook"));
-        *c.engine.backend().edit.lock().unwrap() = Some(Box::new(move || {
+        *edit.lock().unwrap() = Some(Box::new(move || {
             outlook_edit(&server, ALICE, &id, &edited);
         }));
         let r = c.sync().await;
