@@ -187,7 +187,8 @@ impl CheckCommand {
                             .into(),
                     ));
                 }
-                other => return Err(usage(format!("unknown argument {other:?}"))),
+                other if is_flag_name(other) => return Err(usage(format!("unknown argument {other:?}"))),
+                _ => return Err(usage("an unknown argument (not repeated here: it may be a secret)".to_owned())),
             }
         }
         c.email = email.ok_or_else(|| usage("give the mailbox to test with --email".into()))?;
@@ -260,6 +261,14 @@ impl CheckCommand {
     }
 }
 
+/// Whether `arg` looks like an option's name (`--lower-case-words`), which is safe to quote back;
+/// anything else may be a secret typed in the wrong place.
+fn is_flag_name(arg: &str) -> bool {
+    arg.strip_prefix("--").is_some_and(|name| {
+        !name.is_empty() && name.len() <= 32 && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -330,7 +339,8 @@ mod tests {
             assert!(message.contains("--password-env"), "{message}");
         }
         // Nor when it comes as `--password=…`, `--password-env=…` or a stray value.
-        for extra in [&["--password=Hunter2!pw"][..], &["--password-env=Hunter2!pw"], &["Hunter2!pw"]] {
+        for extra in [&["--password=Hunter2!pw"][..], &["--password-env=Hunter2!pw"], &["Hunter2!pw"], &["-Hunter2!pw"]]
+        {
             let message = parse(&[&BASE[..], extra].concat()).unwrap_err().to_string();
             assert!(!message.contains("Hunter2"), "{message}");
         }

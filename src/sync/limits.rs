@@ -70,11 +70,16 @@ pub(crate) struct RunPermit {
     held: Option<Held>,
 }
 
+/// A limit as semaphore permits (a limit beyond what a semaphore can hold is as good as none).
+fn permits(limit: std::num::NonZeroUsize) -> usize {
+    limit.get().min(Semaphore::MAX_PERMITS)
+}
+
 impl SyncGates {
     pub(crate) fn new(limits: SyncLimits) -> Arc<Self> {
         Arc::new(SyncGates {
             limits,
-            account: Arc::new(Semaphore::new(limits.per_service_account.get())),
+            account: Arc::new(Semaphore::new(permits(limits.per_service_account))),
             mailboxes: Mutex::new(HashMap::new()),
         })
     }
@@ -97,7 +102,7 @@ impl SyncGates {
             .entry(key.clone())
             .or_insert_with(|| {
                 Arc::new(MailboxGate {
-                    runs: Arc::new(Semaphore::new(self.limits.per_mailbox.get())),
+                    runs: Arc::new(Semaphore::new(permits(self.limits.per_mailbox))),
                     folders: [Arc::default(), Arc::default()],
                 })
             })
@@ -181,5 +186,17 @@ mod tests {
             drop(gates.enter(&a, ObjectKind::Contacts).await);
             assert!(gates.map().is_empty());
         });
+    }
+}
+
+#[cfg(test)]
+mod limit_bounds {
+    use super::*;
+
+    #[test]
+    fn a_limit_beyond_what_a_semaphore_holds_does_not_panic() {
+        let huge = std::num::NonZeroUsize::new(usize::MAX).unwrap();
+        let gates = SyncGates::new(SyncLimits { per_service_account: huge, per_mailbox: huge });
+        assert_eq!(gates.account.available_permits(), Semaphore::MAX_PERMITS);
     }
 }

@@ -278,7 +278,7 @@ impl RunError {
 /// Cuts `s` to at most [`MAX_MESSAGE_LEN`] bytes, at a character boundary.
 fn bounded(mut s: String) -> String {
     if s.len() > MAX_MESSAGE_LEN {
-        let mut cut = MAX_MESSAGE_LEN;
+        let mut cut = MAX_MESSAGE_LEN - '…'.len_utf8();
         while !s.is_char_boundary(cut) {
             cut -= 1;
         }
@@ -450,6 +450,6 @@ mod tests {
         assert_eq!(FailureKind::parse("nope"), None);
         let long = "é".repeat(MAX_MESSAGE_LEN);
         let e = RunError::internal(long, at(1));
-        assert!(e.message.len() <= MAX_MESSAGE_LEN + '…'.len_utf8());
+        assert!(e.message.len() <= MAX_MESSAGE_LEN, "{}", e.message.len());
     }
 }

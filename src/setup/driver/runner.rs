@@ -12,6 +12,7 @@ use super::error::DriverError;
 use super::options::DriverOptions;
 use super::{dns, ews_probe, tls_probe};
 use crate::autodiscover::{AutodiscoverClient, AutodiscoverConfig, Outcome, SrvResolver, SystemResolver};
+use crate::setup::analyzer::advice::is_app;
 use crate::setup::analyzer::{ConnectOutcome, DnsOutcome, EwsOutcome, HostLookup, Probe, ProbeResult, TlsOutcome};
 use crate::transport::{Credentials, EwsClient, EwsClientConfig, TransportError};
 
@@ -44,11 +45,6 @@ fn timed_out(probe: &Probe, after: Duration) -> ProbeResult {
             ProbeResult::Ews(EwsOutcome::Network { detail })
         }
     }
-}
-
-/// Whether the credentials are an application's (OAuth 2.0 or a token provider).
-fn is_app(credentials: &Credentials) -> bool {
-    !matches!(credentials, Credentials::Basic { .. } | Credentials::Ntlm { .. })
 }
 
 impl ProbeRunner {
