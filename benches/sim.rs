@@ -1,7 +1,7 @@
 //! Simulator throughput over loopback HTTP/1.1 (one keep-alive connection, Basic auth,
 //! impersonation): `SyncFolderItems` pages and `CreateItem` batches per second.
 //!
-//! `cargo bench --features sim --bench sim`
+//! `cargo bench --bench sim`
 
 #[path = "../tests/sim_client/mod.rs"]
 mod sim_client;

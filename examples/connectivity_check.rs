@@ -7,7 +7,7 @@
 //!     [--ews-url URL] [--allow-http] [--auth ntlm|basic] [--ca-file PEM] [--timeout SECONDS] [--json]
 //! ```
 //!
-//! Against the simulator (`cargo run --features sim --example sim_server -- --port 8080
+//! Against the simulator (`cargo run --example sim_server -- --port 8080
 //! --service-account svc@contoso.com:PASS --mailbox alice@contoso.com`), add
 //! `--ews-url http://127.0.0.1:8080/EWS/Exchange.asmx --allow-http`.
 //!

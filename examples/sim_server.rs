@@ -1,7 +1,7 @@
 //! Runs the EWS simulator until Ctrl-C, so any EWS client can be pointed at it.
 //!
 //! ```text
-//! cargo run --features sim --example sim_server -- --port 8080 \
+//! cargo run --example sim_server -- --port 8080 \
 //!     --service-account svc@contoso.com:PASS --mailbox alice@contoso.com --mailbox bob@contoso.com \
 //!     [--user carol@contoso.com:PASS] [--domain contoso.net] [--tls] [--profile 2010sp2|2013|2016|2019] \
 //!     [--ntlm-only | --basic-only]

@@ -46,7 +46,7 @@ def sim_binary() -> pathlib.Path:
             return candidate
     pytest.fail(
         f"no sim_server binary under {target}: build it with "
-        "`cargo build --features sim --example sim_server` or set EXSYNC_SIM_SERVER"
+        "`cargo build --example sim_server` or set EXSYNC_SIM_SERVER"
     )
 
 
